@@ -1,0 +1,46 @@
+/*
+ * Accelerators: what runs the vCPUs against the machine.
+ *
+ * Promise: tcg (the software CPU, with tcg-lite's translation cache) and
+ * kvm implement the same ops over the same machine and device models. The
+ * main loop calls run() with a virtual-time deadline; run() returns by then,
+ * or earlier when the machine wants attention (a request, all vCPUs idle).
+ */
+#ifndef PCVM_ACCEL_H
+#define PCVM_ACCEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/irq.h"
+#include "core/vcpu.h"
+
+typedef struct Machine Machine;
+
+typedef enum AccelRunResult {
+    ACCEL_RAN,     /* reached the deadline or the slice ended */
+    ACCEL_IDLE,    /* every vCPU is halted: wait for an event */
+    ACCEL_EVENT,   /* the machine has a request (reset, exit, ...) */
+} AccelRunResult;
+
+typedef struct AccelOps {
+    const char *name;
+    /* Create the machine's vCPUs; returns 0, or -1 with @err filled. */
+    int (*init)(Machine *m, char *err, size_t errlen);
+    void (*destroy)(Machine *m);
+    AccelRunResult (*run)(Machine *m, int64_t deadline_ns);
+    /* Put every vCPU in its power-on state. */
+    void (*reset)(Machine *m);
+    IrqLine (*cpu_pin)(Machine *m, int cpu, VcpuPin pin);
+    void (*set_intc)(Machine *m, int cpu, VcpuIntc intc);
+    /* Make run() return soon (from device code, timers, signals). */
+    void (*kick)(Machine *m);
+    /* Print the vCPUs' registers (errors, -d cpu). */
+    void (*dump)(Machine *m, FILE *f);
+} AccelOps;
+
+extern const AccelOps tcg_accel_ops;
+extern const AccelOps kvm_accel_ops;
+
+#endif

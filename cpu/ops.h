@@ -1,0 +1,170 @@
+/*
+ * Instruction handlers, by family. Each takes the CPU and the decoded
+ * instruction; the table in optab.c says which opcode runs which handler.
+ */
+#ifndef PCVM_CPU_OPS_H
+#define PCVM_CPU_OPS_H
+
+#include "cpu/decode.h"
+
+#define HANDLER(name) void name(X86Cpu *cpu, const DecodedInsn *d)
+
+/* ops_alu.c: arithmetic, logic, flags, BCD, bits */
+HANDLER(op_alu_EG);
+HANDLER(op_alu_GE);
+HANDLER(op_alu_AI);
+HANDLER(op_alu_EI);
+HANDLER(op_test_EG);
+HANDLER(op_test_AI);
+HANDLER(op_test_EI);
+HANDLER(op_inc_r);
+HANDLER(op_dec_r);
+HANDLER(op_incdec_E);
+HANDLER(op_not_E);
+HANDLER(op_neg_E);
+HANDLER(op_flag_op);     /* CLC STC CMC CLD STD */
+HANDLER(op_cli);
+HANDLER(op_sti);
+HANDLER(op_sahf);
+HANDLER(op_lahf);
+HANDLER(op_salc);
+HANDLER(op_daa);
+HANDLER(op_das);
+HANDLER(op_aaa);
+HANDLER(op_aas);
+HANDLER(op_aam);
+HANDLER(op_aad);
+HANDLER(op_cbw);
+HANDLER(op_cwd);
+HANDLER(op_cmov);
+HANDLER(op_setcc);
+HANDLER(op_bt_EG);
+HANDLER(op_bt_EI);
+HANDLER(op_bsf);
+HANDLER(op_bsr);
+HANDLER(op_bswap);
+HANDLER(op_xadd);
+HANDLER(op_cmpxchg);
+HANDLER(op_cmpxchg8b);
+HANDLER(op_popcnt);
+
+/* ops_muldiv.c */
+HANDLER(op_mul_E);
+HANDLER(op_imul_E);
+HANDLER(op_div_E);
+HANDLER(op_idiv_E);
+HANDLER(op_imul_GE);
+HANDLER(op_imul_GEI);
+
+/* ops_shift.c */
+HANDLER(op_shift);       /* C0 C1 D0-D3: by ModRM.reg */
+HANDLER(op_shld);
+HANDLER(op_shrd);
+
+/* ops_move.c */
+HANDLER(op_mov_EG);
+HANDLER(op_mov_GE);
+HANDLER(op_mov_ES);
+HANDLER(op_mov_SE);
+HANDLER(op_lea);
+HANDLER(op_mov_moffs);
+HANDLER(op_mov_r_imm);
+HANDLER(op_mov_EI);
+HANDLER(op_xchg_EG);
+HANDLER(op_xchg_AX_r);   /* 90-97, with NOP and PAUSE */
+HANDLER(op_movzx);
+HANDLER(op_movsx);
+HANDLER(op_arpl_movsxd);
+HANDLER(op_xlat);
+HANDLER(op_load_far_ptr); /* LES LDS LSS LFS LGS */
+HANDLER(op_nop);
+
+/* ops_stack.c */
+HANDLER(op_push_r);
+HANDLER(op_pop_r);
+HANDLER(op_push_sreg);
+HANDLER(op_pop_sreg);
+HANDLER(op_push_imm);
+HANDLER(op_push_E);
+HANDLER(op_pop_E);
+HANDLER(op_pusha);
+HANDLER(op_popa);
+HANDLER(op_pushf);
+HANDLER(op_popf);
+HANDLER(op_enter);
+HANDLER(op_leave);
+
+/* ops_branch.c */
+HANDLER(op_jcc);
+HANDLER(op_jmp_rel);
+HANDLER(op_call_rel);
+HANDLER(op_ret_near);
+HANDLER(op_ret_far);
+HANDLER(op_jmp_E);
+HANDLER(op_call_E);
+HANDLER(op_jmp_far_imm);
+HANDLER(op_call_far_imm);
+HANDLER(op_jmp_far_M);
+HANDLER(op_call_far_M);
+HANDLER(op_loop);
+HANDLER(op_jcxz);
+HANDLER(op_int3);
+HANDLER(op_int);
+HANDLER(op_into);
+HANDLER(op_int1);
+HANDLER(op_iret);
+HANDLER(op_bound);
+
+/* ops_string.c */
+HANDLER(op_movs);
+HANDLER(op_cmps);
+HANDLER(op_stos);
+HANDLER(op_lods);
+HANDLER(op_scas);
+HANDLER(op_ins);
+HANDLER(op_outs);
+
+/* ops_io.c */
+HANDLER(op_in);
+HANDLER(op_out);
+
+/* ops_system.c */
+HANDLER(op_hlt);
+HANDLER(op_cpuid);
+HANDLER(op_rdtsc);
+HANDLER(op_rdtscp);
+HANDLER(op_rdmsr);
+HANDLER(op_wrmsr);
+HANDLER(op_rdpmc);
+HANDLER(op_mov_cr);
+HANDLER(op_mov_dr);
+HANDLER(op_clts);
+HANDLER(op_smsw);
+HANDLER(op_lmsw);
+HANDLER(op_sgdt_sidt);
+HANDLER(op_lgdt_lidt);
+HANDLER(op_invlpg);
+HANDLER(op_sldt_str);
+HANDLER(op_lldt);
+HANDLER(op_ltr);
+HANDLER(op_verr_verw);
+HANDLER(op_lar);
+HANDLER(op_lsl);
+HANDLER(op_invd_wbinvd);
+HANDLER(op_ud);
+HANDLER(op_sysenter);
+HANDLER(op_sysexit);
+HANDLER(op_syscall);
+HANDLER(op_sysret);
+HANDLER(op_swapgs);
+HANDLER(op_rsm);
+HANDLER(op_xgetbv);
+HANDLER(op_xsetbv);
+
+/* x87 and SIMD families (fpu*.c, sse*.c); until they land, these entries
+ * run op_unimp, which raises #UD and says so. */
+HANDLER(op_x87);
+HANDLER(op_fwait);
+HANDLER(op_unimp);
+
+#endif

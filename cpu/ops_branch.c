@@ -1,0 +1,178 @@
+/*
+ * Control transfer: Jcc, JMP, CALL, RET (near and far), LOOP, JCXZ, INT,
+ * INTO, INT1, INT3, IRET, BOUND. Far transfers and interrupts go through
+ * seg.c / exec.c, which know the mode.
+ */
+#include "cpu/internal.h"
+#include "cpu/ops.h"
+
+void x86_jump_near(X86Cpu *cpu, uint64_t target, unsigned opsize)
+{
+    if (cpu->code64) {
+        if (opsize != 8) {
+            target &= size_mask(opsize);
+        }
+        if (!x86_is_canonical(target)) {
+            x86_raise(cpu, EXC_GP, 0);
+        }
+    } else {
+        target &= size_mask(opsize);
+        if (target > cpu->seg[R_CS].limit) {
+            x86_raise(cpu, EXC_GP, 0);
+        }
+    }
+    cpu->next_rip = target;
+}
+
+HANDLER(op_jcc)
+{
+    if (x86_cond(cpu, d->opcode & 15)) {
+        x86_jump_near(cpu, cpu->next_rip + d->imm, d->opsize);
+    }
+}
+
+HANDLER(op_jmp_rel)
+{
+    x86_jump_near(cpu, cpu->next_rip + d->imm, d->opsize);
+}
+
+HANDLER(op_call_rel)
+{
+    uint64_t ret = cpu->next_rip;
+    uint64_t target = ret + d->imm;
+    /* Check the target before pushing, so a bad target pushes nothing. */
+    uint64_t old = cpu->next_rip;
+    x86_jump_near(cpu, target, d->opsize);
+    uint64_t next = cpu->next_rip;
+    cpu->next_rip = old;
+    x86_push(cpu, ret, d->opsize);
+    cpu->next_rip = next;
+}
+
+HANDLER(op_ret_near)
+{
+    uint64_t target = x86_stack_peek(cpu, 0, d->opsize);
+    x86_jump_near(cpu, target, d->opsize);
+    x86_stack_adjust(cpu, d->opsize + (d->opcode == 0xc2 ? d->imm : 0));
+}
+
+HANDLER(op_ret_far)
+{
+    x86_far_return(cpu, d->opsize, d->opcode == 0xca ? d->imm : 0);
+}
+
+HANDLER(op_jmp_E)
+{
+    x86_jump_near(cpu, load_E(cpu, d, d->opsize), d->opsize);
+}
+
+HANDLER(op_call_E)
+{
+    uint64_t target = load_E(cpu, d, d->opsize);
+    uint64_t ret = cpu->next_rip;
+    x86_jump_near(cpu, target, d->opsize);
+    uint64_t next = cpu->next_rip;
+    cpu->next_rip = ret;
+    x86_push(cpu, ret, d->opsize);
+    cpu->next_rip = next;
+}
+
+HANDLER(op_jmp_far_imm)
+{
+    x86_far_jump(cpu, d->imm2, d->imm, d->opsize);
+}
+
+HANDLER(op_call_far_imm)
+{
+    x86_far_call(cpu, d->imm2, d->imm, d->opsize);
+}
+
+/* m16:16, m16:32 or (REX.W) m16:64 */
+static void read_far_pointer(X86Cpu *cpu, const DecodedInsn *d,
+                             uint16_t *sel, uint64_t *off)
+{
+    uint64_t addr = x86_ea(cpu, d);
+    *off = x86_read(cpu, d->seg, addr, d->opsize);
+    *sel = x86_read(cpu, d->seg, (addr + d->opsize) & addr_mask(d), 2);
+}
+
+HANDLER(op_jmp_far_M)
+{
+    uint16_t sel;
+    uint64_t off;
+    read_far_pointer(cpu, d, &sel, &off);
+    x86_far_jump(cpu, sel, off, d->opsize);
+}
+
+HANDLER(op_call_far_M)
+{
+    uint16_t sel;
+    uint64_t off;
+    read_far_pointer(cpu, d, &sel, &off);
+    x86_far_call(cpu, sel, off, d->opsize);
+}
+
+/* LOOP / LOOPE / LOOPNE: the counter is CX, ECX or RCX by address size. */
+HANDLER(op_loop)
+{
+    uint64_t count = (cpu->regs[R_ECX] - 1) & addr_mask(d);
+    bool take = count != 0;
+    if (d->opcode == 0xe0) {
+        take = take && !x86_cond(cpu, 4);
+    } else if (d->opcode == 0xe1) {
+        take = take && x86_cond(cpu, 4);
+    }
+    if (take) {
+        x86_jump_near(cpu, cpu->next_rip + d->imm, d->opsize);
+    }
+    reg_write(cpu, R_ECX, d->addrsize, count);
+}
+
+HANDLER(op_jcxz)
+{
+    if ((cpu->regs[R_ECX] & addr_mask(d)) == 0) {
+        x86_jump_near(cpu, cpu->next_rip + d->imm, d->opsize);
+    }
+}
+
+HANDLER(op_int3)
+{
+    x86_software_interrupt(cpu, EXC_BP, true);
+}
+
+HANDLER(op_int)
+{
+    x86_software_interrupt(cpu, d->imm & 0xff, false);
+}
+
+HANDLER(op_into)
+{
+    if (x86_cond(cpu, 0)) {
+        x86_software_interrupt(cpu, EXC_OF, true);
+    }
+}
+
+HANDLER(op_int1)
+{
+    /* ICEBP: a debug trap delivered like a hardware exception (no IOPL or
+     * gate DPL check). */
+    x86_raise_trap(cpu, EXC_DB);
+}
+
+HANDLER(op_iret)
+{
+    x86_iret(cpu, d->opsize);
+}
+
+HANDLER(op_bound)
+{
+    uint64_t addr = x86_ea(cpu, d);
+    unsigned size = d->opsize;
+    int64_t lo = sext(x86_read(cpu, d->seg, addr, size), size);
+    int64_t hi = sext(x86_read(cpu, d->seg, (addr + size) & addr_mask(d),
+                               size), size);
+    int64_t v = sext(load_G(cpu, d, size), size);
+    if (v < lo || v > hi) {
+        x86_raise(cpu, EXC_BR, -1);
+    }
+}

@@ -1,0 +1,182 @@
+/*
+ * Shifts and rotates (group 2) and the double shifts SHLD/SHRD.
+ * The count is masked to 5 bits (6 with a 64-bit operand); a masked count
+ * of zero changes nothing, flags included.
+ */
+#include "cpu/internal.h"
+#include "cpu/ops.h"
+
+static unsigned shift_count(const X86Cpu *cpu, const DecodedInsn *d)
+{
+    unsigned raw;
+    switch (d->opcode) {
+    case 0xd0: case 0xd1: raw = 1; break;
+    case 0xd2: case 0xd3: case 0x1a5: case 0x1ad:
+        raw = cpu->regs[R_ECX] & 0xff;
+        break;
+    default: raw = d->imm & 0xff; break;
+    }
+    return raw & (d->opsize == 8 ? 63 : 31);
+}
+
+static void set_flags_direct(X86Cpu *cpu, uint32_t set, uint32_t mask)
+{
+    cc_materialize(cpu);
+    cpu->cc_src = (cpu->cc_src & ~mask) | (set & mask);
+}
+
+static uint64_t rotate(X86Cpu *cpu, unsigned kind, unsigned size, uint64_t v,
+                       unsigned count)
+{
+    unsigned bits = size * 8;
+    uint64_t mask = size_mask(size), msb = sign_bit(size);
+    uint64_t r;
+    bool cf, of;
+    switch (kind) {
+    case 0: { /* ROL */
+        unsigned c = count % bits;
+        r = c ? ((v << c) | (v >> (bits - c))) & mask : v;
+        cf = r & 1;
+        of = ((r & msb) != 0) ^ cf;
+        break;
+    }
+    case 1: { /* ROR */
+        unsigned c = count % bits;
+        r = c ? ((v >> c) | (v << (bits - c))) & mask : v;
+        cf = (r & msb) != 0;
+        of = ((r & msb) != 0) ^ ((r & (msb >> 1)) != 0);
+        break;
+    }
+    case 2: { /* RCL: rotate through CF, a (bits+1)-bit rotation */
+        unsigned c = count % (bits + 1);
+        cf = x86_cc_carry(cpu);
+        r = v;
+        for (unsigned i = 0; i < c; i++) {
+            bool out = (r & msb) != 0;
+            r = ((r << 1) | cf) & mask;
+            cf = out;
+        }
+        of = ((r & msb) != 0) ^ cf;
+        break;
+    }
+    default: { /* RCR */
+        unsigned c = count % (bits + 1);
+        cf = x86_cc_carry(cpu);
+        r = v;
+        of = ((r & msb) != 0) ^ cf;
+        for (unsigned i = 0; i < c; i++) {
+            bool out = r & 1;
+            r = (r >> 1) | (cf ? msb : 0);
+            cf = out;
+        }
+        if (c != 1) {
+            of = ((r & msb) != 0) ^ ((r & (msb >> 1)) != 0);
+        }
+        break;
+    }
+    }
+    set_flags_direct(cpu, (cf ? FL_CF : 0) | (of ? FL_OF : 0),
+                     FL_CF | FL_OF);
+    return r;
+}
+
+HANDLER(op_shift)
+{
+    unsigned size = d->opsize, bits = size * 8;
+    unsigned kind = (d->modrm >> 3) & 7;
+    unsigned count = shift_count(cpu, d);
+    uint64_t addr = 0, v;
+    if (d->mem) {
+        addr = x86_ea(cpu, d);
+        x86_probe_write(cpu, d->seg, addr, size);
+        v = x86_read(cpu, d->seg, addr, size);
+    } else {
+        v = load_E(cpu, d, size);
+    }
+    if (count == 0) {
+        return;
+    }
+    uint64_t mask = size_mask(size), r;
+    switch (kind) {
+    case 0: case 1: case 2: case 3:
+        r = rotate(cpu, kind, size, v, count);
+        break;
+    case 4: case 6: /* SHL/SAL */
+        r = count < 64 ? (v << count) & mask : 0;
+        set_cc(cpu, CC_OP_SHL8, size, r,
+               count - 1 < 64 ? (v << (count - 1)) & mask : 0, 0);
+        break;
+    case 5: /* SHR */
+        r = count < 64 ? v >> count : 0;
+        set_cc(cpu, CC_OP_SHR8, size, r,
+               count - 1 < 64 ? v >> (count - 1) : 0, v);
+        break;
+    default: { /* SAR */
+        int64_t sv = sext(v, size);
+        unsigned c = count < 64 ? count : 63;
+        r = (uint64_t)(sv >> c) & mask;
+        set_cc(cpu, CC_OP_SAR8, size, r,
+               (uint64_t)(sv >> (count - 1 < 64 ? count - 1 : 63)), 0);
+        break;
+    }
+    }
+    (void)bits;
+    if (d->mem) {
+        x86_write(cpu, d->seg, addr, r, size);
+    } else {
+        store_E(cpu, d, size, r);
+    }
+}
+
+static void double_shift(X86Cpu *cpu, const DecodedInsn *d, bool left)
+{
+    unsigned size = d->opsize, bits = size * 8;
+    unsigned count = shift_count(cpu, d);
+    uint64_t addr = 0, dst;
+    uint64_t src = load_G(cpu, d, size);
+    if (d->mem) {
+        addr = x86_ea(cpu, d);
+        x86_probe_write(cpu, d->seg, addr, size);
+        dst = x86_read(cpu, d->seg, addr, size);
+    } else {
+        dst = load_E(cpu, d, size);
+    }
+    if (count == 0) {
+        return;
+    }
+    uint64_t mask = size_mask(size), r;
+    bool cf;
+    if (size == 2) {
+        /* 16-bit: counts above 16 shift through a dst:src:dst pattern,
+         * as P6 does. */
+        if (left) {
+            uint64_t tmp = (dst << 32) | (src << 16) | dst;
+            r = ((tmp << count) >> 32) & 0xffff;
+            cf = (tmp >> (48 - count)) & 1;
+        } else {
+            uint64_t tmp = dst | (src << 16) | (dst << 32);
+            r = (tmp >> count) & 0xffff;
+            cf = (tmp >> (count - 1)) & 1;
+        }
+    } else if (left) {
+        r = ((dst << count) | (src >> (bits - count))) & mask;
+        cf = (dst >> (bits - count)) & 1;
+    } else {
+        r = ((dst >> count) | (src << (bits - count))) & mask;
+        cf = (dst >> (count - 1)) & 1;
+    }
+    bool of = ((r ^ dst) & sign_bit(size)) != 0;
+    uint32_t f = (cf ? FL_CF : 0) | (of ? FL_OF : 0) | (r == 0 ? FL_ZF : 0) |
+                 ((r & sign_bit(size)) ? FL_SF : 0) |
+                 (__builtin_parity((unsigned)(r & 0xff)) ? 0 : FL_PF);
+    cpu->cc_op = CC_OP_EFLAGS;
+    cpu->cc_src = f;
+    if (d->mem) {
+        x86_write(cpu, d->seg, addr, r, size);
+    } else {
+        store_E(cpu, d, size, r);
+    }
+}
+
+HANDLER(op_shld) { double_shift(cpu, d, true); }
+HANDLER(op_shrd) { double_shift(cpu, d, false); }

@@ -1,0 +1,387 @@
+/*
+ * The opcode table: for every one- and two-byte opcode, its mnemonic,
+ * handler, operand form, flags and the CPU generation that introduced it.
+ * Groups (80, F7, FF, 0F 01, ...) point at sub-tables indexed by ModRM.reg.
+ * Entries left zero are undefined opcodes: the decoder raises #UD.
+ */
+#include "cpu/decode.h"
+#include "cpu/ops.h"
+
+#define O(nm, h, f, fl, gen)                                                   \
+    {.name = nm, .handler = h, .form = f, .flags = fl, .min_model = gen}
+#define G(nm, table, fl, gen)                                                  \
+    {.name = nm, .form = FORM_GROUP, .flags = fl, .sub = table,               \
+     .min_model = gen}
+#define GM(nm, table, fl, gen)                                                 \
+    {.name = nm, .form = FORM_GROUP_MOD, .flags = fl, .sub = table,           \
+     .min_model = gen}
+
+#define B OPF_BYTE
+#define L OPF_LOCK
+#define BR OPF_BRANCH
+#define END OPF_END
+#define PRIV OPF_PRIV
+#define MEM OPF_MEM_ONLY
+#define D64 OPF_D64
+#define F64 OPF_F64
+#define I64 OPF_I64
+#define STR OPF_STRING
+
+#define G186 CPU_GEN_186
+#define G286 CPU_GEN_286
+#define G386 CPU_GEN_386
+#define G486 CPU_GEN_486
+#define G586 CPU_GEN_586
+#define G686 CPU_GEN_686
+
+/* ALU op with its three classic forms at opcode base @b. */
+#define ALU6(b, nm, lock)                                                      \
+    [b + 0] = O(nm, op_alu_EG, FORM_M, B | lock, 0),                           \
+    [b + 1] = O(nm, op_alu_EG, FORM_M, lock, 0),                               \
+    [b + 2] = O(nm, op_alu_GE, FORM_M, B, 0),                                  \
+    [b + 3] = O(nm, op_alu_GE, FORM_M, 0, 0),                                  \
+    [b + 4] = O(nm, op_alu_AI, FORM_IB, B, 0),                                 \
+    [b + 5] = O(nm, op_alu_AI, FORM_IZ, 0, 0)
+
+#define ALU_GROUP(form)                                                        \
+    {                                                                          \
+        O("add", op_alu_EI, form, L, 0), O("or", op_alu_EI, form, L, 0),       \
+        O("adc", op_alu_EI, form, L, 0), O("sbb", op_alu_EI, form, L, 0),      \
+        O("and", op_alu_EI, form, L, 0), O("sub", op_alu_EI, form, L, 0),      \
+        O("xor", op_alu_EI, form, L, 0), O("cmp", op_alu_EI, form, 0, 0),      \
+    }
+
+static const OpInfo grp1_ib[8] = ALU_GROUP(FORM_M_IB);
+static const OpInfo grp1_iz[8] = ALU_GROUP(FORM_M_IZ);
+static const OpInfo grp1_ibs[8] = ALU_GROUP(FORM_M_IBS);
+
+static const OpInfo grp1a[8] = {
+    [0] = O("pop", op_pop_E, FORM_M, D64, 0),
+};
+
+#define SHIFT_GROUP(form, gen)                                                 \
+    {                                                                          \
+        O("rol", op_shift, form, 0, gen), O("ror", op_shift, form, 0, gen),    \
+        O("rcl", op_shift, form, 0, gen), O("rcr", op_shift, form, 0, gen),    \
+        O("shl", op_shift, form, 0, gen), O("shr", op_shift, form, 0, gen),    \
+        O("sal", op_shift, form, 0, gen), O("sar", op_shift, form, 0, gen),    \
+    }
+
+static const OpInfo grp2_ib[8] = SHIFT_GROUP(FORM_M_IB, G186);
+static const OpInfo grp2_1[8] = SHIFT_GROUP(FORM_M, 0);
+
+static const OpInfo grp3_b[8] = {
+    O("test", op_test_EI, FORM_M_IB, 0, 0),
+    O("test", op_test_EI, FORM_M_IB, 0, 0),
+    O("not", op_not_E, FORM_M, L, 0),
+    O("neg", op_neg_E, FORM_M, L, 0),
+    O("mul", op_mul_E, FORM_M, 0, 0),
+    O("imul", op_imul_E, FORM_M, 0, 0),
+    O("div", op_div_E, FORM_M, 0, 0),
+    O("idiv", op_idiv_E, FORM_M, 0, 0),
+};
+
+static const OpInfo grp3_v[8] = {
+    O("test", op_test_EI, FORM_M_IZ, 0, 0),
+    O("test", op_test_EI, FORM_M_IZ, 0, 0),
+    O("not", op_not_E, FORM_M, L, 0),
+    O("neg", op_neg_E, FORM_M, L, 0),
+    O("mul", op_mul_E, FORM_M, 0, 0),
+    O("imul", op_imul_E, FORM_M, 0, 0),
+    O("div", op_div_E, FORM_M, 0, 0),
+    O("idiv", op_idiv_E, FORM_M, 0, 0),
+};
+
+static const OpInfo grp4[8] = {
+    O("inc", op_incdec_E, FORM_M, L, 0),
+    O("dec", op_incdec_E, FORM_M, L, 0),
+};
+
+static const OpInfo grp5[8] = {
+    O("inc", op_incdec_E, FORM_M, L, 0),
+    O("dec", op_incdec_E, FORM_M, L, 0),
+    O("call", op_call_E, FORM_M, BR | F64, 0),
+    O("callf", op_call_far_M, FORM_M, BR | MEM, 0),
+    O("jmp", op_jmp_E, FORM_M, BR | F64, 0),
+    O("jmpf", op_jmp_far_M, FORM_M, BR | MEM, 0),
+    O("push", op_push_E, FORM_M, D64, 0),
+};
+
+static const OpInfo grp11_b[8] = {
+    [0] = O("mov", op_mov_EI, FORM_M_IB, 0, 0),
+};
+
+static const OpInfo grp11_v[8] = {
+    [0] = O("mov", op_mov_EI, FORM_M_IZ, 0, 0),
+};
+
+static const OpInfo grp6[8] = {
+    O("sldt", op_sldt_str, FORM_M, 0, G286),
+    O("str", op_sldt_str, FORM_M, 0, G286),
+    O("lldt", op_lldt, FORM_M, PRIV | END, G286),
+    O("ltr", op_ltr, FORM_M, PRIV | END, G286),
+    O("verr", op_verr_verw, FORM_M, 0, G286),
+    O("verw", op_verr_verw, FORM_M, 0, G286),
+};
+
+/* 0F 01: [0..7] memory forms by reg, [8..15] register forms by reg. */
+static const OpInfo grp7[16] = {
+    [0] = O("sgdt", op_sgdt_sidt, FORM_M, MEM, G286),
+    [1] = O("sidt", op_sgdt_sidt, FORM_M, MEM, G286),
+    [2] = O("lgdt", op_lgdt_lidt, FORM_M, MEM | PRIV | END, G286),
+    [3] = O("lidt", op_lgdt_lidt, FORM_M, MEM | PRIV | END, G286),
+    [4] = O("smsw", op_smsw, FORM_M, 0, G286),
+    [6] = O("lmsw", op_lmsw, FORM_M, PRIV | END, G286),
+    [7] = O("invlpg", op_invlpg, FORM_M, MEM | PRIV | END, G486),
+    [8 + 2] = O("xgetbv", op_xgetbv, FORM_M, END, G686),
+    [8 + 4] = O("smsw", op_smsw, FORM_M, 0, G286),
+    [8 + 6] = O("lmsw", op_lmsw, FORM_M, PRIV | END, G286),
+    [8 + 7] = O("swapgs", op_swapgs, FORM_M, END, CPU_GEN_X86_64),
+};
+
+static const OpInfo grp8[8] = {
+    [4] = O("bt", op_bt_EI, FORM_M_IB, 0, G386),
+    [5] = O("bts", op_bt_EI, FORM_M_IB, L, G386),
+    [6] = O("btr", op_bt_EI, FORM_M_IB, L, G386),
+    [7] = O("btc", op_bt_EI, FORM_M_IB, L, G386),
+};
+
+static const OpInfo grp9[8] = {
+    [1] = O("cmpxchg8b", op_cmpxchg8b, FORM_M, MEM | L, G586),
+};
+
+/* Prefetch hints and the long NOP: no architectural effect. */
+static const OpInfo grp_hint[8] = {
+    O("nop", op_nop, FORM_M, 0, G686), O("nop", op_nop, FORM_M, 0, G686),
+    O("nop", op_nop, FORM_M, 0, G686), O("nop", op_nop, FORM_M, 0, G686),
+    O("nop", op_nop, FORM_M, 0, G686), O("nop", op_nop, FORM_M, 0, G686),
+    O("nop", op_nop, FORM_M, 0, G686), O("nop", op_nop, FORM_M, 0, G686),
+};
+
+#define X87(n) [0xd8 + n] = O("x87", op_x87, FORM_M, OPF_X87, 0)
+
+const OpInfo x86_optab_1byte[256] = {
+    ALU6(0x00, "add", L),
+    [0x06] = O("push", op_push_sreg, FORM_NONE, I64, 0),
+    [0x07] = O("pop", op_pop_sreg, FORM_NONE, I64 | END, 0),
+    ALU6(0x08, "or", L),
+    [0x0e] = O("push", op_push_sreg, FORM_NONE, I64, 0),
+    ALU6(0x10, "adc", L),
+    [0x16] = O("push", op_push_sreg, FORM_NONE, I64, 0),
+    [0x17] = O("pop", op_pop_sreg, FORM_NONE, I64 | END, 0),
+    ALU6(0x18, "sbb", L),
+    [0x1e] = O("push", op_push_sreg, FORM_NONE, I64, 0),
+    [0x1f] = O("pop", op_pop_sreg, FORM_NONE, I64 | END, 0),
+    ALU6(0x20, "and", L),
+    [0x27] = O("daa", op_daa, FORM_NONE, I64, 0),
+    ALU6(0x28, "sub", L),
+    [0x2f] = O("das", op_das, FORM_NONE, I64, 0),
+    ALU6(0x30, "xor", L),
+    [0x37] = O("aaa", op_aaa, FORM_NONE, I64, 0),
+    ALU6(0x38, "cmp", 0),
+    [0x3f] = O("aas", op_aas, FORM_NONE, I64, 0),
+#define R8(b, nm, h, fl)                                                       \
+    [b + 0] = O(nm, h, FORM_NONE, fl, 0), [b + 1] = O(nm, h, FORM_NONE, fl, 0), \
+    [b + 2] = O(nm, h, FORM_NONE, fl, 0), [b + 3] = O(nm, h, FORM_NONE, fl, 0), \
+    [b + 4] = O(nm, h, FORM_NONE, fl, 0), [b + 5] = O(nm, h, FORM_NONE, fl, 0), \
+    [b + 6] = O(nm, h, FORM_NONE, fl, 0), [b + 7] = O(nm, h, FORM_NONE, fl, 0)
+    R8(0x40, "inc", op_inc_r, 0),
+    R8(0x48, "dec", op_dec_r, 0),
+    R8(0x50, "push", op_push_r, D64),
+    R8(0x58, "pop", op_pop_r, D64),
+    [0x60] = O("pusha", op_pusha, FORM_NONE, I64, G186),
+    [0x61] = O("popa", op_popa, FORM_NONE, I64, G186),
+    [0x62] = O("bound", op_bound, FORM_M, I64 | MEM, G186),
+    [0x63] = O("arpl", op_arpl_movsxd, FORM_M, 0, G286),
+    [0x68] = O("push", op_push_imm, FORM_IZ, D64, G186),
+    [0x69] = O("imul", op_imul_GEI, FORM_M_IZ, 0, G186),
+    [0x6a] = O("push", op_push_imm, FORM_IBS, D64, G186),
+    [0x6b] = O("imul", op_imul_GEI, FORM_M_IBS, 0, G186),
+    [0x6c] = O("ins", op_ins, FORM_NONE, B | STR, G186),
+    [0x6d] = O("ins", op_ins, FORM_NONE, STR, G186),
+    [0x6e] = O("outs", op_outs, FORM_NONE, B | STR, G186),
+    [0x6f] = O("outs", op_outs, FORM_NONE, STR, G186),
+#define JCC(n) [0x70 + n] = O("jcc", op_jcc, FORM_JB, BR | F64, 0)
+    JCC(0), JCC(1), JCC(2), JCC(3), JCC(4), JCC(5), JCC(6), JCC(7),
+    JCC(8), JCC(9), JCC(10), JCC(11), JCC(12), JCC(13), JCC(14), JCC(15),
+    [0x80] = G("grp1", grp1_ib, B, 0),
+    [0x81] = G("grp1", grp1_iz, 0, 0),
+    [0x82] = G("grp1", grp1_ib, B | I64, 0),
+    [0x83] = G("grp1", grp1_ibs, 0, 0),
+    [0x84] = O("test", op_test_EG, FORM_M, B, 0),
+    [0x85] = O("test", op_test_EG, FORM_M, 0, 0),
+    [0x86] = O("xchg", op_xchg_EG, FORM_M, B | L, 0),
+    [0x87] = O("xchg", op_xchg_EG, FORM_M, L, 0),
+    [0x88] = O("mov", op_mov_EG, FORM_M, B, 0),
+    [0x89] = O("mov", op_mov_EG, FORM_M, 0, 0),
+    [0x8a] = O("mov", op_mov_GE, FORM_M, B, 0),
+    [0x8b] = O("mov", op_mov_GE, FORM_M, 0, 0),
+    [0x8c] = O("mov", op_mov_ES, FORM_M, 0, 0),
+    [0x8d] = O("lea", op_lea, FORM_M, MEM, 0),
+    [0x8e] = O("mov", op_mov_SE, FORM_M, END, 0),
+    [0x8f] = G("grp1a", grp1a, 0, 0),
+    R8(0x90, "xchg", op_xchg_AX_r, 0),
+    [0x98] = O("cbw", op_cbw, FORM_NONE, 0, 0),
+    [0x99] = O("cwd", op_cwd, FORM_NONE, 0, 0),
+    [0x9a] = O("callf", op_call_far_imm, FORM_AP, BR | I64, 0),
+    [0x9b] = O("fwait", op_fwait, FORM_NONE, 0, 0),
+    [0x9c] = O("pushf", op_pushf, FORM_NONE, D64, 0),
+    [0x9d] = O("popf", op_popf, FORM_NONE, D64 | END, 0),
+    [0x9e] = O("sahf", op_sahf, FORM_NONE, 0, 0),
+    [0x9f] = O("lahf", op_lahf, FORM_NONE, 0, 0),
+    [0xa0] = O("mov", op_mov_moffs, FORM_MOFFS, B, 0),
+    [0xa1] = O("mov", op_mov_moffs, FORM_MOFFS, 0, 0),
+    [0xa2] = O("mov", op_mov_moffs, FORM_MOFFS, B, 0),
+    [0xa3] = O("mov", op_mov_moffs, FORM_MOFFS, 0, 0),
+    [0xa4] = O("movs", op_movs, FORM_NONE, B | STR, 0),
+    [0xa5] = O("movs", op_movs, FORM_NONE, STR, 0),
+    [0xa6] = O("cmps", op_cmps, FORM_NONE, B | STR, 0),
+    [0xa7] = O("cmps", op_cmps, FORM_NONE, STR, 0),
+    [0xa8] = O("test", op_test_AI, FORM_IB, B, 0),
+    [0xa9] = O("test", op_test_AI, FORM_IZ, 0, 0),
+    [0xaa] = O("stos", op_stos, FORM_NONE, B | STR, 0),
+    [0xab] = O("stos", op_stos, FORM_NONE, STR, 0),
+    [0xac] = O("lods", op_lods, FORM_NONE, B | STR, 0),
+    [0xad] = O("lods", op_lods, FORM_NONE, STR, 0),
+    [0xae] = O("scas", op_scas, FORM_NONE, B | STR, 0),
+    [0xaf] = O("scas", op_scas, FORM_NONE, STR, 0),
+#define MOVB(n) [0xb0 + n] = O("mov", op_mov_r_imm, FORM_IB, B, 0)
+#define MOVV(n) [0xb8 + n] = O("mov", op_mov_r_imm, FORM_IV, 0, 0)
+    MOVB(0), MOVB(1), MOVB(2), MOVB(3), MOVB(4), MOVB(5), MOVB(6), MOVB(7),
+    MOVV(0), MOVV(1), MOVV(2), MOVV(3), MOVV(4), MOVV(5), MOVV(6), MOVV(7),
+    [0xc0] = G("grp2", grp2_ib, B, G186),
+    [0xc1] = G("grp2", grp2_ib, 0, G186),
+    [0xc2] = O("ret", op_ret_near, FORM_IW, BR | F64, 0),
+    [0xc3] = O("ret", op_ret_near, FORM_NONE, BR | F64, 0),
+    [0xc4] = O("les", op_load_far_ptr, FORM_M, I64 | MEM, 0),
+    [0xc5] = O("lds", op_load_far_ptr, FORM_M, I64 | MEM, 0),
+    [0xc6] = G("grp11", grp11_b, B, 0),
+    [0xc7] = G("grp11", grp11_v, 0, 0),
+    [0xc8] = O("enter", op_enter, FORM_IW_IB, D64, G186),
+    [0xc9] = O("leave", op_leave, FORM_NONE, D64, G186),
+    [0xca] = O("retf", op_ret_far, FORM_IW, BR | END, 0),
+    [0xcb] = O("retf", op_ret_far, FORM_NONE, BR | END, 0),
+    [0xcc] = O("int3", op_int3, FORM_NONE, BR | END, 0),
+    [0xcd] = O("int", op_int, FORM_IB, BR | END, 0),
+    [0xce] = O("into", op_into, FORM_NONE, BR | END | I64, 0),
+    [0xcf] = O("iret", op_iret, FORM_NONE, BR | END, 0),
+    [0xd0] = G("grp2", grp2_1, B, 0),
+    [0xd1] = G("grp2", grp2_1, 0, 0),
+    [0xd2] = G("grp2", grp2_1, B, 0),
+    [0xd3] = G("grp2", grp2_1, 0, 0),
+    [0xd4] = O("aam", op_aam, FORM_IB, I64, 0),
+    [0xd5] = O("aad", op_aad, FORM_IB, I64, 0),
+    [0xd6] = O("salc", op_salc, FORM_NONE, I64, 0),
+    [0xd7] = O("xlat", op_xlat, FORM_NONE, 0, 0),
+    X87(0), X87(1), X87(2), X87(3), X87(4), X87(5), X87(6), X87(7),
+    [0xe0] = O("loopne", op_loop, FORM_JB, BR | F64, 0),
+    [0xe1] = O("loope", op_loop, FORM_JB, BR | F64, 0),
+    [0xe2] = O("loop", op_loop, FORM_JB, BR | F64, 0),
+    [0xe3] = O("jcxz", op_jcxz, FORM_JB, BR | F64, 0),
+    [0xe4] = O("in", op_in, FORM_IB, B | END, 0),
+    [0xe5] = O("in", op_in, FORM_IB, END, 0),
+    [0xe6] = O("out", op_out, FORM_IB, B | END, 0),
+    [0xe7] = O("out", op_out, FORM_IB, END, 0),
+    [0xe8] = O("call", op_call_rel, FORM_JZ, BR | F64, 0),
+    [0xe9] = O("jmp", op_jmp_rel, FORM_JZ, BR | F64, 0),
+    [0xea] = O("jmpf", op_jmp_far_imm, FORM_AP, BR | I64, 0),
+    [0xeb] = O("jmp", op_jmp_rel, FORM_JB, BR | F64, 0),
+    [0xec] = O("in", op_in, FORM_NONE, B | END, 0),
+    [0xed] = O("in", op_in, FORM_NONE, END, 0),
+    [0xee] = O("out", op_out, FORM_NONE, B | END, 0),
+    [0xef] = O("out", op_out, FORM_NONE, END, 0),
+    [0xf1] = O("int1", op_int1, FORM_NONE, BR | END, G386),
+    [0xf4] = O("hlt", op_hlt, FORM_NONE, PRIV | END, 0),
+    [0xf5] = O("cmc", op_flag_op, FORM_NONE, 0, 0),
+    [0xf6] = G("grp3", grp3_b, B, 0),
+    [0xf7] = G("grp3", grp3_v, 0, 0),
+    [0xf8] = O("clc", op_flag_op, FORM_NONE, 0, 0),
+    [0xf9] = O("stc", op_flag_op, FORM_NONE, 0, 0),
+    [0xfa] = O("cli", op_cli, FORM_NONE, 0, 0),
+    [0xfb] = O("sti", op_sti, FORM_NONE, END, 0),
+    [0xfc] = O("cld", op_flag_op, FORM_NONE, 0, 0),
+    [0xfd] = O("std", op_flag_op, FORM_NONE, 0, 0),
+    [0xfe] = G("grp4", grp4, B, 0),
+    [0xff] = G("grp5", grp5, 0, 0),
+};
+
+#define CC16(b, nm, h, f, fl, gen)                                             \
+    [b + 0] = O(nm, h, f, fl, gen), [b + 1] = O(nm, h, f, fl, gen),            \
+    [b + 2] = O(nm, h, f, fl, gen), [b + 3] = O(nm, h, f, fl, gen),            \
+    [b + 4] = O(nm, h, f, fl, gen), [b + 5] = O(nm, h, f, fl, gen),            \
+    [b + 6] = O(nm, h, f, fl, gen), [b + 7] = O(nm, h, f, fl, gen),            \
+    [b + 8] = O(nm, h, f, fl, gen), [b + 9] = O(nm, h, f, fl, gen),            \
+    [b + 10] = O(nm, h, f, fl, gen), [b + 11] = O(nm, h, f, fl, gen),          \
+    [b + 12] = O(nm, h, f, fl, gen), [b + 13] = O(nm, h, f, fl, gen),          \
+    [b + 14] = O(nm, h, f, fl, gen), [b + 15] = O(nm, h, f, fl, gen)
+
+const OpInfo x86_optab_0f[256] = {
+    [0x00] = G("grp6", grp6, 0, G286),
+    [0x01] = GM("grp7", grp7, 0, G286),
+    [0x02] = O("lar", op_lar, FORM_M, 0, G286),
+    [0x03] = O("lsl", op_lsl, FORM_M, 0, G286),
+    [0x05] = O("syscall", op_syscall, FORM_NONE, BR | END, CPU_GEN_X86_64),
+    [0x06] = O("clts", op_clts, FORM_NONE, PRIV | END, G286),
+    [0x07] = O("sysret", op_sysret, FORM_NONE, BR | END | PRIV,
+               CPU_GEN_X86_64),
+    [0x08] = O("invd", op_invd_wbinvd, FORM_NONE, PRIV, G486),
+    [0x09] = O("wbinvd", op_invd_wbinvd, FORM_NONE, PRIV, G486),
+    [0x0b] = O("ud2", op_ud, FORM_NONE, END, G586),
+    [0x0d] = G("prefetch", grp_hint, 0, G686),
+    [0x18] = G("prefetch", grp_hint, 0, G686),
+    [0x19] = G("nop", grp_hint, 0, G686),
+    [0x1a] = G("nop", grp_hint, 0, G686),
+    [0x1b] = G("nop", grp_hint, 0, G686),
+    [0x1c] = G("nop", grp_hint, 0, G686),
+    [0x1d] = G("nop", grp_hint, 0, G686),
+    [0x1e] = G("nop", grp_hint, 0, G686),
+    [0x1f] = G("nop", grp_hint, 0, G686),
+    [0x20] = O("mov", op_mov_cr, FORM_M, PRIV | END, G386),
+    [0x21] = O("mov", op_mov_dr, FORM_M, PRIV | END, G386),
+    [0x22] = O("mov", op_mov_cr, FORM_M, PRIV | END, G386),
+    [0x23] = O("mov", op_mov_dr, FORM_M, PRIV | END, G386),
+    [0x30] = O("wrmsr", op_wrmsr, FORM_NONE, PRIV | END, G586),
+    [0x31] = O("rdtsc", op_rdtsc, FORM_NONE, 0, G586),
+    [0x32] = O("rdmsr", op_rdmsr, FORM_NONE, PRIV, G586),
+    [0x33] = O("rdpmc", op_rdpmc, FORM_NONE, 0, G586),
+    [0x34] = O("sysenter", op_sysenter, FORM_NONE, BR | END, G686),
+    [0x35] = O("sysexit", op_sysexit, FORM_NONE, BR | END | PRIV, G686),
+    CC16(0x40, "cmov", op_cmov, FORM_M, 0, G686),
+    CC16(0x80, "jcc", op_jcc, FORM_JZ, BR | F64, G386),
+    CC16(0x90, "setcc", op_setcc, FORM_M, B, G386),
+    [0xa0] = O("push", op_push_sreg, FORM_NONE, D64, G386),
+    [0xa1] = O("pop", op_pop_sreg, FORM_NONE, D64, G386),
+    [0xa2] = O("cpuid", op_cpuid, FORM_NONE, END, G486),
+    [0xa3] = O("bt", op_bt_EG, FORM_M, 0, G386),
+    [0xa4] = O("shld", op_shld, FORM_M_IB, 0, G386),
+    [0xa5] = O("shld", op_shld, FORM_M, 0, G386),
+    [0xa8] = O("push", op_push_sreg, FORM_NONE, D64, G386),
+    [0xa9] = O("pop", op_pop_sreg, FORM_NONE, D64, G386),
+    [0xaa] = O("rsm", op_rsm, FORM_NONE, BR | END, G386),
+    [0xab] = O("bts", op_bt_EG, FORM_M, L, G386),
+    [0xac] = O("shrd", op_shrd, FORM_M_IB, 0, G386),
+    [0xad] = O("shrd", op_shrd, FORM_M, 0, G386),
+    [0xaf] = O("imul", op_imul_GE, FORM_M, 0, G386),
+    [0xb0] = O("cmpxchg", op_cmpxchg, FORM_M, B | L, G486),
+    [0xb1] = O("cmpxchg", op_cmpxchg, FORM_M, L, G486),
+    [0xb2] = O("lss", op_load_far_ptr, FORM_M, MEM, G386),
+    [0xb3] = O("btr", op_bt_EG, FORM_M, L, G386),
+    [0xb4] = O("lfs", op_load_far_ptr, FORM_M, MEM, G386),
+    [0xb5] = O("lgs", op_load_far_ptr, FORM_M, MEM, G386),
+    [0xb6] = O("movzx", op_movzx, FORM_M, 0, G386),
+    [0xb7] = O("movzx", op_movzx, FORM_M, 0, G386),
+    [0xb9] = O("ud1", op_ud, FORM_M, END, G586),
+    [0xba] = G("grp8", grp8, 0, G386),
+    [0xbb] = O("btc", op_bt_EG, FORM_M, L, G386),
+    [0xbc] = O("bsf", op_bsf, FORM_M, 0, G386),
+    [0xbd] = O("bsr", op_bsr, FORM_M, 0, G386),
+    [0xbe] = O("movsx", op_movsx, FORM_M, 0, G386),
+    [0xbf] = O("movsx", op_movsx, FORM_M, 0, G386),
+    [0xc0] = O("xadd", op_xadd, FORM_M, B | L, G486),
+    [0xc1] = O("xadd", op_xadd, FORM_M, L, G486),
+    [0xc7] = G("grp9", grp9, 0, G586),
+#define BSWAP(n) [0xc8 + n] = O("bswap", op_bswap, FORM_NONE, 0, G486)
+    BSWAP(0), BSWAP(1), BSWAP(2), BSWAP(3),
+    BSWAP(4), BSWAP(5), BSWAP(6), BSWAP(7),
+    [0xff] = O("ud0", op_ud, FORM_M, END, G686),
+};

@@ -1,0 +1,308 @@
+/*
+ * The PC board (see pc.h). In this milestone it holds RAM, the BIOS ROM
+ * with its low alias, and the debug devices; the i440FX/PIIX chipset and
+ * the legacy devices arrive with M3.
+ */
+#include "hw/pc/pc.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "hw/pc/isa_debug.h"
+
+typedef struct PcBoard {
+    MemRegion *ram_low;
+    MemRegion *ram_high;
+    MemRegion *bios;
+    MemRegion *isa_bios;
+} PcBoard;
+
+static void pc_board_free(Machine *m)
+{
+    free(m->board);
+    m->board = NULL;
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* Options whose devices are not built yet: say so, one line. */
+static int refuse_unbuilt(const MachineConfig *cfg, char *err, size_t errlen)
+{
+    if (cfg->ndrives > 0) {
+        return fail(err, errlen, "-%s: disk and floppy devices are not built "
+                                 "yet (a later milestone)",
+                    cfg->drives[0].option);
+    }
+    if (cfg->kernel) {
+        return fail(err, errlen, "-kernel: direct kernel boot is not built "
+                                 "yet (M3)");
+    }
+    if (cfg->noption_roms > 0) {
+        return fail(err, errlen, "-option-rom: option ROMs are not built yet "
+                                 "(M3)");
+    }
+    if (cfg->nnetdevs > 0) {
+        return fail(err, errlen, "-netdev: networking is not built yet (a "
+                                 "later milestone)");
+    }
+    for (int i = 0; i < cfg->nserial; i++) {
+        if (cfg->serial[i].kind != CHR_NONE && cfg->serial[i].kind != CHR_NULL) {
+            return fail(err, errlen, "-serial: the 16550 UARTs are not built "
+                                     "yet (M3); -debugcon stdio prints "
+                                     "guest output now");
+        }
+    }
+    if (cfg->monitor_set && cfg->monitor.kind != CHR_NONE) {
+        return fail(err, errlen, "-monitor: the monitor is not built yet");
+    }
+    if (cfg->display == DISPLAY_SDL) {
+        return fail(err, errlen, "-display sdl: the SDL window is not built "
+                                 "yet (use -nographic)");
+    }
+    if (cfg->smp_cpus > 1) {
+        return fail(err, errlen, "-smp: more than one CPU needs the APICs, "
+                                 "not built yet (M3)");
+    }
+    if (cfg->no_shutdown) {
+        return fail(err, errlen, "-no-shutdown: power management is not "
+                                 "built yet (M3)");
+    }
+    if (cfg->rtc_base) {
+        return fail(err, errlen, "-rtc: the RTC is not built yet (M3)");
+    }
+    if (cfg->boot_order || cfg->boot_once || cfg->boot_menu) {
+        return fail(err, errlen, "-boot: boot devices arrive with the "
+                                 "firmware interface (M3)");
+    }
+    return 0;
+}
+
+static int map_ram(Machine *m, PcBoard *b, char *err, size_t errlen)
+{
+    uint64_t size = m->cfg->ram_size;
+    uint64_t low = size < PC_LOWMEM_MAX ? size : PC_LOWMEM_MAX;
+    b->ram_low = as_add_ram(m->as, "ram-below-4g", 0, low, 0);
+    if (!b->ram_low) {
+        return fail(err, errlen, "-m: cannot allocate %llu MiB of guest RAM",
+                    (unsigned long long)(size >> 20));
+    }
+    if (size > low) {
+        b->ram_high = as_add_ram(m->as, "ram-above-4g", PC_HIGHMEM_BASE,
+                                 size - low, 0);
+        if (!b->ram_high) {
+            return fail(err, errlen, "-m: cannot allocate %llu MiB of guest "
+                                     "RAM", (unsigned long long)(size >> 20));
+        }
+    }
+    return 0;
+}
+
+/* Map the firmware at the top of 4 GiB, its last 128 KiB also below 1 MiB,
+ * where the CPU starts (F000:FFF0 runs the file's last 16 bytes). */
+static int load_bios(Machine *m, PcBoard *b, const char *path, char *err,
+                     size_t errlen)
+{
+    FILE *f = fopen(path, "rb");
+    struct stat st;
+    if (!f || fstat(fileno(f), &st)) {
+        int e = errno;
+        if (f) {
+            fclose(f);
+        }
+        return fail(err, errlen, "-bios %s: %s", path, strerror(e));
+    }
+    uint64_t size = (uint64_t)st.st_size;
+    if (size == 0 || size > PC_BIOS_MAX_SIZE) {
+        fclose(f);
+        return fail(err, errlen, "-bios %s: size %llu is not between 1 byte "
+                                 "and 16 MiB", path, (unsigned long long)size);
+    }
+    /* Whole 64 KiB units, the file at the top. */
+    uint64_t rom_size = (size + 0xffff) & ~0xffffULL;
+    b->bios = as_add_rom(m->as, "bios", PC_HIGHMEM_BASE - rom_size, rom_size, 1);
+    if (!b->bios) {
+        fclose(f);
+        return fail(err, errlen, "-bios %s: cannot map the ROM", path);
+    }
+    uint8_t *host = mr_host(b->bios) + (rom_size - size);
+    size_t got = fread(host, 1, size, f);
+    fclose(f);
+    if (got != size) {
+        return fail(err, errlen, "-bios %s: short read", path);
+    }
+    uint64_t alias = rom_size < PC_ISA_BIOS_SIZE ? rom_size : PC_ISA_BIOS_SIZE;
+    b->isa_bios = as_add_alias(m->as, "isa-bios", 0x100000 - alias, alias,
+                               b->bios, rom_size - alias, 1);
+    if (!b->isa_bios) {
+        return fail(err, errlen, "-bios %s: cannot map the low alias", path);
+    }
+    return 0;
+}
+
+static int parse_port_prop(const char *what, const char *v, uint64_t max,
+                           uint64_t *out, char *err, size_t errlen)
+{
+    if (parse_uint(v, out) || *out > max) {
+        return fail(err, errlen, "%s=%s: expected a number up to %#llx", what,
+                    v, (unsigned long long)max);
+    }
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    const char *help;
+} pc_devices[] = {
+    {"isa-debug-exit", "exit device: writing v ends pcvm with status "
+                       "(v<<1)|1 (iobase=0xf4, iosize=4)"},
+    {"isa-debugcon", "debug console (iobase=0xe9; output goes to "
+                     "-debugcon)"},
+};
+
+void pc_list_devices(FILE *f)
+{
+    fprintf(f, "Devices for -device:\n");
+    for (size_t i = 0; i < sizeof(pc_devices) / sizeof(pc_devices[0]); i++) {
+        fprintf(f, "  %-16s %s\n", pc_devices[i].name, pc_devices[i].help);
+    }
+}
+
+static int create_debugcon(Machine *m, uint64_t iobase, char *err,
+                           size_t errlen)
+{
+    Chardev *chr = NULL;
+    if (m->cfg->debugcon_set) {
+        chr = machine_open_chardev(m, &m->cfg->debugcon, "-debugcon", err,
+                                   errlen);
+        if (!chr && m->cfg->debugcon.kind != CHR_NONE) {
+            return -1;
+        }
+    }
+    if (!debugcon_new(m, (uint16_t)iobase, chr)) {
+        return fail(err, errlen, "isa-debugcon: port %#llx is taken",
+                    (unsigned long long)iobase);
+    }
+    return 0;
+}
+
+static int create_devices(Machine *m, char *err, size_t errlen)
+{
+    const MachineConfig *cfg = m->cfg;
+    bool debugcon_done = false;
+    uint64_t debugcon_base = 0xe9;
+    const char *g = config_global(cfg, "isa-debugcon", "iobase");
+    if (g && parse_port_prop("isa-debugcon.iobase", g, 0xffff, &debugcon_base,
+                             err, errlen)) {
+        return -1;
+    }
+
+    for (int i = 0; i < cfg->ndevices; i++) {
+        const DeviceSpec *d = &cfg->devices[i];
+        if (!strcmp(d->driver, "isa-debug-exit")) {
+            uint64_t base = 0xf4, size = 4;
+            for (int p = 0; p < d->nprops; p++) {
+                const KeyVal *kv = &d->props[p];
+                if (!strcmp(kv->key, "iobase")) {
+                    if (parse_port_prop("-device isa-debug-exit,iobase",
+                                        kv->value, 0xffff, &base, err,
+                                        errlen)) {
+                        return -1;
+                    }
+                } else if (!strcmp(kv->key, "iosize")) {
+                    if (parse_port_prop("-device isa-debug-exit,iosize",
+                                        kv->value, 4, &size, err, errlen) ||
+                        size == 0) {
+                        return fail(err, errlen, "-device isa-debug-exit,"
+                                                 "iosize=%s: 1 to 4",
+                                    kv->value);
+                    }
+                } else {
+                    return fail(err, errlen, "-device isa-debug-exit: unknown "
+                                             "property '%s'", kv->key);
+                }
+            }
+            if (base + size > 0x10000 ||
+                !debug_exit_new(m, (uint16_t)base, (uint16_t)size)) {
+                return fail(err, errlen, "-device isa-debug-exit: ports "
+                                         "%#llx+%llu are taken",
+                            (unsigned long long)base,
+                            (unsigned long long)size);
+            }
+        } else if (!strcmp(d->driver, "isa-debugcon")) {
+            uint64_t base = debugcon_base;
+            for (int p = 0; p < d->nprops; p++) {
+                const KeyVal *kv = &d->props[p];
+                if (!strcmp(kv->key, "iobase")) {
+                    if (parse_port_prop("-device isa-debugcon,iobase",
+                                        kv->value, 0xffff, &base, err,
+                                        errlen)) {
+                        return -1;
+                    }
+                } else if (strcmp(kv->key, "chardev")) {
+                    return fail(err, errlen, "-device isa-debugcon: unknown "
+                                             "property '%s'", kv->key);
+                }
+            }
+            if (create_debugcon(m, base, err, errlen)) {
+                return -1;
+            }
+            debugcon_done = true;
+        } else if (!strcmp(d->driver, "help")) {
+            continue;
+        } else if (!strcmp(d->driver, "e1000")) {
+            return fail(err, errlen, "-device e1000: the NIC is not built yet "
+                                     "(a later milestone)");
+        } else {
+            return fail(err, errlen, "-device %s: unknown device (-device "
+                                     "help lists them)", d->driver);
+        }
+    }
+    if (cfg->debugcon_set && !debugcon_done) {
+        return create_debugcon(m, debugcon_base, err, errlen);
+    }
+    return 0;
+}
+
+int pc_machine_init(Machine *m, char *err, size_t errlen)
+{
+    const MachineConfig *cfg = m->cfg;
+    if (refuse_unbuilt(cfg, err, errlen)) {
+        return -1;
+    }
+    PcBoard *b = calloc(1, sizeof(*b));
+    if (!b) {
+        return fail(err, errlen, "out of memory");
+    }
+    m->board = b;
+    m->board_free = pc_board_free;
+
+    if (map_ram(m, b, err, errlen)) {
+        return -1;
+    }
+    if (!cfg->bios) {
+        return fail(err, errlen, "no firmware: give -bios FILE (SeaBIOS "
+                                 "becomes the default with the PC board, M3)");
+    }
+    if (!strcmp(cfg->bios, "none")) {
+        return fail(err, errlen, "-bios none: direct boot without firmware "
+                                 "is not built yet (M4)");
+    }
+    if (load_bios(m, b, cfg->bios, err, errlen)) {
+        return -1;
+    }
+    return create_devices(m, err, errlen);
+}

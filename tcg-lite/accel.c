@@ -1,0 +1,179 @@
+/*
+ * The software accelerator ("tcg"): runs the vCPUs on the interpreter,
+ * taking turns in one thread with a fair slice each. Under -icount every
+ * slice ends exactly at the next timer deadline, counted in instructions,
+ * so runs are deterministic.
+ *
+ * tcg-lite's translation cache (M5) slots in here; -accel tcg,interp=on
+ * will keep the bare interpreter for comparison.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/accel.h"
+#include "core/machine.h"
+#include "cpu/cpu.h"
+#include "cpu/models.h"
+
+/* Instructions per vCPU turn on the host clock (the clock is read between
+ * turns, so this bounds how late a timer can fire: ~100 us). */
+#define TCG_SLICE_INSNS 10000
+
+typedef struct TcgState {
+    X86Cpu **cpus;
+    int ncpus;
+    int next;      /* round-robin start */
+} TcgState;
+
+static int tcg_init(Machine *m, char *err, size_t errlen)
+{
+    const MachineConfig *cfg = m->cfg;
+    const CpuModel *model = x86_cpu_model_default();
+    if (cfg->cpu_model) {
+        model = x86_cpu_model_find(cfg->cpu_model);
+        if (!model) {
+            snprintf(err, errlen, "-cpu %s: unknown CPU model (-cpu help "
+                                  "lists them)", cfg->cpu_model);
+            return -1;
+        }
+    }
+    TcgState *s = calloc(1, sizeof(*s));
+    s->cpus = calloc(m->ncpus, sizeof(*s->cpus));
+    if (!s || !s->cpus) {
+        snprintf(err, errlen, "out of memory");
+        free(s);
+        return -1;
+    }
+    for (int i = 0; i < m->ncpus; i++) {
+        s->cpus[i] = x86_cpu_new(model, i, m->as, m->io, m->clock, &m->log);
+        if (!s->cpus[i]) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        s->ncpus++;
+    }
+    m->accel_state = s;
+    return 0;
+}
+
+static void tcg_destroy(Machine *m)
+{
+    TcgState *s = m->accel_state;
+    if (!s) {
+        return;
+    }
+    for (int i = 0; i < s->ncpus; i++) {
+        x86_cpu_free(s->cpus[i]);
+    }
+    free(s->cpus);
+    free(s);
+    m->accel_state = NULL;
+}
+
+static void tcg_reset(Machine *m)
+{
+    TcgState *s = m->accel_state;
+    for (int i = 0; i < s->ncpus; i++) {
+        x86_cpu_reset(s->cpus[i], false);
+        /* Application processors wait for INIT-SIPI-SIPI. */
+        if (i > 0) {
+            s->cpus[i]->wait_for_sipi = true;
+            s->cpus[i]->halted = true;
+        }
+    }
+}
+
+static bool machine_wants_attention(const Machine *m)
+{
+    return m->exit_requested || m->reset_requested || m->shutdown_requested;
+}
+
+static AccelRunResult tcg_run(Machine *m, int64_t deadline)
+{
+    TcgState *s = m->accel_state;
+    bool icount = clock_source(m->clock) == CLOCK_ICOUNT;
+    int shift = clock_icount_shift(m->clock);
+
+    for (;;) {
+        bool all_idle = true;
+        for (int n = 0; n < s->ncpus; n++) {
+            int i = (s->next + n) % s->ncpus;
+            X86Cpu *cpu = s->cpus[i];
+            uint64_t budget = TCG_SLICE_INSNS;
+            if (icount) {
+                int64_t now = clock_now(m->clock);
+                if (now >= deadline) {
+                    return ACCEL_RAN;
+                }
+                uint64_t left = ((uint64_t)(deadline - now) +
+                                 (1ULL << shift) - 1) >> shift;
+                if (left < budget) {
+                    budget = left;
+                }
+            }
+            X86ExitReason r = x86_cpu_exec(cpu, budget);
+            if (r == X86_EXIT_TRIPLE_FAULT) {
+                machine_triple_fault(m, i);
+                return ACCEL_EVENT;
+            }
+            if (r != X86_EXIT_HALTED) {
+                all_idle = false;
+            }
+            if (machine_wants_attention(m)) {
+                return ACCEL_EVENT;
+            }
+        }
+        s->next = (s->next + 1) % s->ncpus;
+        if (all_idle) {
+            return ACCEL_IDLE;
+        }
+        if (clock_now(m->clock) >= deadline) {
+            return ACCEL_RAN;
+        }
+    }
+}
+
+static void tcg_pin_handler(void *opaque, int pin, int level)
+{
+    x86_cpu_set_pin(opaque, pin, level);
+}
+
+static IrqLine tcg_cpu_pin(Machine *m, int cpu, VcpuPin pin)
+{
+    TcgState *s = m->accel_state;
+    return irq_line(tcg_pin_handler, s->cpus[cpu], pin);
+}
+
+static void tcg_set_intc(Machine *m, int cpu, VcpuIntc intc)
+{
+    TcgState *s = m->accel_state;
+    s->cpus[cpu]->intc = intc;
+}
+
+static void tcg_kick(Machine *m)
+{
+    TcgState *s = m->accel_state;
+    for (int i = 0; s && i < s->ncpus; i++) {
+        x86_cpu_kick(s->cpus[i]);
+    }
+}
+
+static void tcg_dump(Machine *m, FILE *f)
+{
+    TcgState *s = m->accel_state;
+    for (int i = 0; s && i < s->ncpus; i++) {
+        x86_cpu_dump(s->cpus[i], f);
+    }
+}
+
+const AccelOps tcg_accel_ops = {
+    .name = "tcg",
+    .init = tcg_init,
+    .destroy = tcg_destroy,
+    .run = tcg_run,
+    .reset = tcg_reset,
+    .cpu_pin = tcg_cpu_pin,
+    .set_intc = tcg_set_intc,
+    .kick = tcg_kick,
+    .dump = tcg_dump,
+};
