@@ -66,6 +66,8 @@ PCVM := $(BUILD)/pcvm
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/obj/%.o)
 UNIT := $(BUILD)/tests/unit/unit
+UNIT_SUITES := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
+UNIT_SUITES_H := $(BUILD)/tests/unit/suites.h
 
 GUEST_SRCS := $(wildcard tests/guest/*.asm)
 GUEST_BINS := $(GUEST_SRCS:tests/guest/%.asm=$(BUILD)/tests/guest/%.bin)
@@ -87,7 +89,18 @@ $(BUILD)/obj/%.o: %.c $(BUILD)/config.mak
 $(BUILD)/obj/tests/unit/%.o: tests/unit/%.c $(BUILD)/config.mak
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CFLAGS) $(CHECK_CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -Wno-missing-prototypes -I$(BUILD)/tests/unit $(CHECK_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The suite list, regenerated when the set of test files changes.
+$(UNIT_SUITES_H): FORCE
+	@mkdir -p $(dir $@)
+	@printf '%s\n' $(foreach s,$(UNIT_SUITES),'SUITE($(s))') > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+$(BUILD)/obj/tests/unit/main.o: $(UNIT_SUITES_H)
+
+.PHONY: FORCE
+FORCE:
 
 $(LIBPCVM): $(LIB_OBJS)
 	@$(if $(Q),echo "  AR      $@")

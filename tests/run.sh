@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# tests/run.sh: run test suites and end with one line "N passed, N failed"
+# (", N skipped" when some could not run here).
+#
+#   tests/run.sh [--build DIR] [--wrapper CMD] [--guest-bins DIR] SUITE...
+#
+# Suites:
+#   unit   the check unit tests (tests/unit), one result per test case
+#   guest  the nasm guests (tests/guest/*.asm) run under `pcvm -bios`
+#   cli    command-line behaviour (tests/cli.tests)
+#   boot   real guests (tests/boot/*.sh), each may skip with a reason
+#
+# --wrapper runs every pcvm (and the unit binary) under a command, e.g.
+# qemu-aarch64-static for a cross build. Each guest runs under a time limit
+# that only guards against hangs; nothing waits on time to synchronise.
+
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+build=build
+wrapper=""
+guest_bins=""
+suites=()
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --build) build=$2; shift 2 ;;
+    --wrapper) wrapper=$2; shift 2 ;;
+    --guest-bins) guest_bins=$2; shift 2 ;;
+    *) suites+=("$1"); shift ;;
+    esac
+done
+[ ${#suites[@]} -eq 0 ] && suites=(unit guest cli)
+[ -n "$guest_bins" ] || guest_bins=$build/tests/guest
+pcvm=$build/pcvm
+hang_limit=${PCVM_TEST_TIMEOUT:-300}
+
+passed=0
+failed=0
+skipped=0
+failures=()
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+pass() { passed=$((passed + 1)); printf 'PASS %s\n' "$1"; }
+fail() { failed=$((failed + 1)); failures+=("$1"); printf 'FAIL %s: %s\n' "$1" "$2"; }
+skip() { skipped=$((skipped + 1)); printf 'SKIP %s: %s\n' "$1" "$2"; }
+
+run_unit() {
+    local bin=$build/tests/unit/unit out
+    if [ ! -x "$bin" ]; then
+        fail unit "$bin is missing (make $bin)"
+        return
+    fi
+    out=$tmp/unit.out
+    # shellcheck disable=SC2086
+    $wrapper "$bin" >"$out" 2>&1
+    local line n_pass n_fail
+    line=$(grep -E '^unit: [0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
+    if [ -z "$line" ]; then
+        cat "$out"
+        fail unit "the unit runner did not finish (crash?)"
+        return
+    fi
+    grep -E '^[^:]+:[0-9]+:[EF]:' "$out" || true
+    n_pass=$(echo "$line" | sed -E 's/^unit: ([0-9]+) passed.*/\1/')
+    n_fail=$(echo "$line" | sed -E 's/.* ([0-9]+) failed$/\1/')
+    echo "unit: $n_pass passed, $n_fail failed"
+    passed=$((passed + n_pass))
+    failed=$((failed + n_fail))
+    [ "$n_fail" -eq 0 ] || failures+=("unit ($n_fail)")
+}
+
+# Header values from a test's source: header FILE KEY
+header() {
+    sed -n "s/^; $2: \{0,1\}//p" "$1"
+}
+
+run_guest_one() {
+    local bin=$1 name src args expect_exit out status want got
+    name=$(basename "$bin" .bin)
+    src=$top/tests/guest/$name.asm
+    [ -f "$src" ] || { fail "guest/$name" "no source $src"; return; }
+    args=$(header "$src" pcvm-args | tr '\n' ' ')
+    expect_exit=$(header "$src" expect-exit | tail -n 1)
+    [ -n "$expect_exit" ] || expect_exit=1
+    out=$tmp/$name.out
+    # shellcheck disable=SC2086
+    timeout "$hang_limit" $wrapper "$pcvm" -bios "$bin" -nographic \
+        -debugcon "file:$out" -device isa-debug-exit -icount shift=0 \
+        $args </dev/null >"$tmp/$name.log" 2>&1
+    status=$?
+    if [ "$status" -eq 124 ]; then
+        fail "guest/$name" "hung (killed after ${hang_limit}s)"
+        return
+    fi
+    if [ "$status" -ne "$expect_exit" ]; then
+        local detail=""
+        [ -s "$tmp/$name.log" ] && detail=" ($(head -n 3 "$tmp/$name.log" | tr '\n' ' '))"
+        if [ "$status" -ge 3 ] && [ $((status % 2)) -eq 1 ]; then
+            detail="guest reported FAIL $(((status - 1) / 2))$detail"
+        else
+            detail="exit status $status, expected $expect_exit$detail"
+        fi
+        fail "guest/$name" "$detail"
+        return
+    fi
+    if grep -q '^; expect: \{0,1\}' "$src"; then
+        want=$tmp/$name.want
+        header "$src" expect >"$want"
+        got=$out
+        [ -f "$got" ] || : >"$got"
+        if ! cmp -s "$want" "$got"; then
+            fail "guest/$name" "output differs: $(diff "$want" "$got" | head -n 5 | tr '\n' ' ')"
+            return
+        fi
+    fi
+    pass "guest/$name"
+}
+
+run_guest() {
+    local found=0
+    for bin in "$guest_bins"/*.bin; do
+        [ -f "$bin" ] || continue
+        found=1
+        run_guest_one "$bin"
+    done
+    [ $found -eq 1 ] || fail guest "no guest binaries in $guest_bins"
+}
+
+# tests/cli.tests: STATUS | STDERR-REGEX | ARGS (ARGS split on spaces;
+# @BUILD@ stands for the build directory). Stderr must be one line.
+run_cli() {
+    local n=0 line status regex args out err lines
+    while IFS= read -r line; do
+        case "$line" in '' | '#'*) continue ;; esac
+        n=$((n + 1))
+        status=$(echo "$line" | cut -d'|' -f1 | tr -d ' ')
+        regex=$(echo "$line" | cut -d'|' -f2 | sed 's/^ //; s/ $//')
+        args=$(echo "$line" | cut -d'|' -f3- | sed "s/^ //; s#@BUILD@#$build#g")
+        out=$tmp/cli.out
+        err=$tmp/cli.err
+        # shellcheck disable=SC2086
+        timeout 60 $wrapper "$pcvm" $args </dev/null >"$out" 2>"$err"
+        local got=$?
+        lines=$(wc -l <"$err")
+        if [ "$got" -ne "$status" ]; then
+            fail "cli/$n ($args)" "exit status $got, expected $status: $(head -n 2 "$err" | tr '\n' ' ')"
+        elif [ -n "$regex" ] && ! grep -Eq -- "$regex" "$err" "$out"; then
+            fail "cli/$n ($args)" "output does not match /$regex/: $(head -n 2 "$err" | tr '\n' ' ')"
+        elif [ "$status" -ne 0 ] && [ "$lines" -gt 1 ]; then
+            fail "cli/$n ($args)" "$lines lines on stderr, expected one"
+        else
+            pass "cli/$n ($args)"
+        fi
+    done <"$top/tests/cli.tests"
+}
+
+run_boot() {
+    local found=0 t name status
+    for t in "$top"/tests/boot/*.sh; do
+        [ -f "$t" ] || continue
+        found=1
+        name=$(basename "$t" .sh)
+        "$t" "$build" >"$tmp/boot-$name.log" 2>&1
+        status=$?
+        case $status in
+        0) pass "boot/$name" ;;
+        77) skip "boot/$name" "$(tail -n 1 "$tmp/boot-$name.log")" ;;
+        *) tail -n 20 "$tmp/boot-$name.log"; fail "boot/$name" "exit status $status" ;;
+        esac
+    done
+    [ $found -eq 1 ] || true
+}
+
+for s in "${suites[@]}"; do
+    case "$s" in
+    unit) run_unit ;;
+    guest) run_guest ;;
+    cli) run_cli ;;
+    boot) run_boot ;;
+    *) fail "$s" "unknown suite" ;;
+    esac
+done
+
+if [ ${#failures[@]} -gt 0 ]; then
+    echo "failed: ${failures[*]}"
+fi
+if [ $skipped -gt 0 ]; then
+    echo "$passed passed, $failed failed, $skipped skipped"
+else
+    echo "$passed passed, $failed failed"
+fi
+[ $failed -eq 0 ]
