@@ -269,6 +269,10 @@ static MemRegion *as_add_backed(AddressSpace *as, const char *name,
                                 MemRegionKind kind, uint64_t base,
                                 uint64_t size, int prio)
 {
+    if (size == 0 || base + size - 1 < base) {
+        log_error(as->log, "%s: region '%s' has a bad range", as->name, name);
+        return NULL;
+    }
     size_t alloc = (size + PAGE_SIZE - 1) & PAGE_MASK;
     void *host = mmap(NULL, alloc, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);

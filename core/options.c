@@ -119,6 +119,14 @@ int parse_bool(const char *s, bool *out)
     return 0;
 }
 
+static void free_keyvals(KeyVal *kv, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(kv[i].key);
+        free(kv[i].value);
+    }
+}
+
 /*
  * Split "first,key=value,key=value" into pairs. A leading item without '='
  * gets the key @implied (NULL: not allowed). ",," stands for a literal
@@ -141,6 +149,7 @@ static int parse_keyvals(OptCtx *c, const char *arg, const char *implied,
                 }
             }
             if (len + 1 >= sizeof(item)) {
+                free_keyvals(kv, n);
                 return fail(c, "value too long");
             }
             item[len++] = *p++;
@@ -149,16 +158,19 @@ static int parse_keyvals(OptCtx *c, const char *arg, const char *implied,
         if (*p == ',') {
             p++;
             if (!*p) {
+                free_keyvals(kv, n);
                 return fail(c, "'%s' ends with a comma", arg);
             }
         }
         if (n == max) {
+            free_keyvals(kv, n);
             return fail(c, "too many parameters in '%s'", arg);
         }
         char *eq = strchr(item, '=');
         if (eq) {
             *eq = '\0';
             if (!item[0]) {
+                free_keyvals(kv, n);
                 return fail(c, "missing parameter name in '%s'", arg);
             }
             kv[n].key = strdup(item);
@@ -174,14 +186,6 @@ static int parse_keyvals(OptCtx *c, const char *arg, const char *implied,
         n++;
     }
     return n;
-}
-
-static void free_keyvals(KeyVal *kv, int n)
-{
-    for (int i = 0; i < n; i++) {
-        free(kv[i].key);
-        free(kv[i].value);
-    }
 }
 
 static int file_must_exist(OptCtx *c, const char *path)
