@@ -468,11 +468,16 @@ static int opt_kernel(OptCtx *c, const char *arg)
 
 static int opt_initrd(OptCtx *c, const char *arg)
 {
-    /* QEMU accepts "a,b" as several modules (multiboot); check each. */
+    /* QEMU accepts "file args,file args" as Multiboot modules: check
+     * each file (the words after it are the module's command line). */
     char *copy = strdup(arg);
     int rc = 0;
     for (char *save, *f = strtok_r(copy, ",", &save); f && !rc;
          f = strtok_r(NULL, ",", &save)) {
+        char *space = strchr(f, ' ');
+        if (space) {
+            *space = '\0';
+        }
         rc = file_must_exist(c, f);
     }
     free(copy);
