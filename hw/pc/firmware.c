@@ -39,7 +39,7 @@ char *firmware_find(const MachineConfig *cfg, const char *name)
         exe[n] = '\0';
         char *slash = strrchr(exe, '/');
         if (slash) {
-            char dir[PATH_MAX];
+            char dir[PATH_MAX + 32];
             *slash = '\0';
             snprintf(dir, sizeof(dir), "%s/bios", exe);
             if ((p = try_path(dir, name))) {
