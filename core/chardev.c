@@ -31,7 +31,12 @@ struct Chardev {
     void *opaque;
     uint8_t pending[CHARDEV_INBUF]; /* read but not yet taken */
     size_t npending;
+    ChardevEscape *escape;
+    void *escape_opaque;
+    bool escape_seen;               /* the last byte was Ctrl-A */
 };
+
+#define CHARDEV_ESCAPE 0x01 /* Ctrl-A */
 
 static void set_nonblock(int fd)
 {
@@ -261,6 +266,63 @@ void chardev_accept_input(Chardev *c)
     }
 }
 
+void chardev_set_escape(Chardev *c, ChardevEscape *fn, void *opaque)
+{
+    c->escape = fn;
+    c->escape_opaque = opaque;
+    c->escape_seen = false;
+}
+
+/* Take the escape commands out of @buf; returns the bytes left. */
+static size_t filter_escapes(Chardev *c, uint8_t *buf, size_t n)
+{
+    size_t out = 0;
+    if (!c->escape) {
+        return n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint8_t b = buf[i];
+        if (!c->escape_seen) {
+            if (b == CHARDEV_ESCAPE) {
+                c->escape_seen = true;
+            } else {
+                buf[out++] = b;
+            }
+            continue;
+        }
+        c->escape_seen = false;
+        if (b == CHARDEV_ESCAPE) {
+            buf[out++] = b;
+        } else if (b == 'h' || b == '?') {
+            fprintf(stderr, "\r\nC-a h    print this help\r\n"
+                            "C-a x    exit pcvm\r\n"
+                            "C-a C-a  send C-a\r\n");
+        } else {
+            c->escape(c->escape_opaque, b);
+        }
+    }
+    return out;
+}
+
+void chardev_feed(Chardev *c, const uint8_t *buf, size_t len)
+{
+    while (len) {
+        uint8_t tmp[CHARDEV_INBUF];
+        size_t n = len < sizeof(tmp) ? len : sizeof(tmp);
+        memcpy(tmp, buf, n);
+        buf += n;
+        len -= n;
+        n = filter_escapes(c, tmp, n);
+        size_t room = sizeof(c->pending) - c->npending;
+        if (n > room) {
+            n = room;
+        }
+        memcpy(c->pending + c->npending, tmp, n);
+        c->npending += n;
+        chardev_accept_input(c);
+    }
+}
+
 void chardev_poll_ready(Chardev *c)
 {
     if (c->in_fd < 0 && c->listen_fd >= 0) {
@@ -276,7 +338,7 @@ void chardev_poll_ready(Chardev *c)
     }
     ssize_t n = read(c->in_fd, c->pending, sizeof(c->pending));
     if (n > 0) {
-        c->npending = n;
+        c->npending = filter_escapes(c, c->pending, (size_t)n);
         chardev_accept_input(c);
     } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
         /* End of input: a closed client may reconnect; stdin is done. */

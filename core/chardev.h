@@ -10,6 +10,11 @@
  * hands bytes to the receive callback while can_receive allows. A stdio
  * backend that takes input puts the terminal in raw mode and restores it
  * in chardev_free().
+ *
+ * An input escape can be switched on (the board does it for stdio, whose
+ * raw terminal no longer turns Ctrl-C into a signal): Ctrl-A then a key is
+ * not input but a command. Ctrl-A h prints the keys, Ctrl-A Ctrl-A sends
+ * one Ctrl-A, any other key goes to the escape handler (Ctrl-A x: exit).
  */
 #ifndef PCVM_CHARDEV_H
 #define PCVM_CHARDEV_H
@@ -25,6 +30,8 @@ typedef struct Chardev Chardev;
 /* How many bytes the frontend can take now (0: none). */
 typedef size_t ChardevCanReceive(void *opaque);
 typedef void ChardevReceive(void *opaque, const uint8_t *buf, size_t len);
+/* Ctrl-A @key was typed (not h, ?, or Ctrl-A). */
+typedef void ChardevEscape(void *opaque, int key);
 
 Chardev *chardev_new(const ChardevSpec *spec, Log *log, char *err,
                      size_t errlen);
@@ -38,5 +45,10 @@ int chardev_poll_fd(Chardev *c);
 void chardev_poll_ready(Chardev *c);
 /* Deliver input held back because the frontend was full. */
 void chardev_accept_input(Chardev *c);
+/* Watch the input for Ctrl-A commands. */
+void chardev_set_escape(Chardev *c, ChardevEscape *fn, void *opaque);
+/* Take @buf as if the backend had read it (escape handling, flow control
+ * and all); bytes that do not fit the input buffer are dropped. */
+void chardev_feed(Chardev *c, const uint8_t *buf, size_t len);
 
 #endif
