@@ -1124,7 +1124,7 @@ static const OptionDef option_table[] = {
      true},
     {"display", "sdl|none", opt_display, "how to show the screen", false},
     {"serial", "DEV", opt_serial, "serial port (stdio, file:F, tcp:H:P,"
-     "server, null, none)", false},
+     "server, null, none)", true},
     {"monitor", "DEV", opt_monitor, "monitor console", false},
     {"debugcon", "DEV", opt_debugcon, "debug console on port 0xe9 (stdio, "
      "file:F, null)", true},
@@ -1147,7 +1147,7 @@ static const OptionDef option_table[] = {
      "power-off", false},
     {"name", "NAME", opt_name, "name of the guest (window title)", true},
     {"rtc", "base=utc|localtime|DATE", opt_rtc, "real-time clock start",
-     false},
+     true},
     {NULL, NULL, NULL, NULL, false},
 };
 

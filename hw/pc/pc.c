@@ -13,16 +13,22 @@
 #include <sys/stat.h>
 
 #include "hw/pc/isa_debug.h"
+#include "hw/pc/pc_isa.h"
 
 typedef struct PcBoard {
     MemRegion *ram_low;
     MemRegion *ram_high;
     MemRegion *bios;
     MemRegion *isa_bios;
+    PcIsa *isa;
 } PcBoard;
 
 static void pc_board_free(Machine *m)
 {
+    PcBoard *b = m->board;
+    if (b) {
+        pc_isa_free(b->isa);
+    }
     free(m->board);
     m->board = NULL;
 }
@@ -59,13 +65,6 @@ static int refuse_unbuilt(const MachineConfig *cfg, char *err, size_t errlen)
         return fail(err, errlen, "-netdev: networking is not built yet (a "
                                  "later milestone)");
     }
-    for (int i = 0; i < cfg->nserial; i++) {
-        if (cfg->serial[i].kind != CHR_NONE && cfg->serial[i].kind != CHR_NULL) {
-            return fail(err, errlen, "-serial: the 16550 UARTs are not built "
-                                     "yet (M3); -debugcon stdio prints "
-                                     "guest output now");
-        }
-    }
     if (cfg->monitor_set && cfg->monitor.kind != CHR_NONE) {
         return fail(err, errlen, "-monitor: the monitor is not built yet");
     }
@@ -80,9 +79,6 @@ static int refuse_unbuilt(const MachineConfig *cfg, char *err, size_t errlen)
     if (cfg->no_shutdown) {
         return fail(err, errlen, "-no-shutdown: power management is not "
                                  "built yet (M3)");
-    }
-    if (cfg->rtc_base) {
-        return fail(err, errlen, "-rtc: the RTC is not built yet (M3)");
     }
     if (cfg->boot_order || cfg->boot_once || cfg->boot_menu) {
         return fail(err, errlen, "-boot: boot devices arrive with the "
@@ -302,6 +298,9 @@ int pc_machine_init(Machine *m, char *err, size_t errlen)
                                  "is not built yet (M4)");
     }
     if (load_bios(m, b, cfg->bios, err, errlen)) {
+        return -1;
+    }
+    if (pc_isa_init(m, &b->isa, err, errlen)) {
         return -1;
     }
     return create_devices(m, err, errlen);

@@ -1,0 +1,246 @@
+/* The board's legacy devices and their wiring: see pc_isa.h. */
+#include "hw/pc/pc_isa.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "hw/pc/i8254.h"
+#include "hw/pc/pc.h"
+#include "hw/pc/port61.h"
+#include "hw/pc/port92.h"
+#include "hw/pc/uart16550.h"
+
+#define PC_SERIAL_PORTS 4
+#define OR_GATE_INPUTS 32
+
+/* Several sources on one wire: high while any of them is. */
+typedef struct OrGate {
+    uint32_t levels;
+    int count;     /* sources handed out */
+    int out_level;
+    IrqLine out;
+} OrGate;
+
+struct PcIsa {
+    Machine *m;
+    IsaEnv env;
+    PicState *pic;
+    PitState *pit;
+    RtcState *rtc;
+    KbcState *kbc;
+    UartState *uart[PC_SERIAL_PORTS];
+    IrqFanout fanout[PC_ISA_IRQS];
+    OrGate irq_or[PC_ISA_IRQS];
+    OrGate a20;
+};
+
+static const struct {
+    uint16_t base;
+    int irq;
+} serial_ports[PC_SERIAL_PORTS] = {
+    {0x3f8, 4}, {0x2f8, 3}, {0x3e8, 4}, {0x2e8, 3},
+};
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static void or_gate_input(void *opaque, int n, int level)
+{
+    OrGate *g = opaque;
+    if (level) {
+        g->levels |= 1u << n;
+    } else {
+        g->levels &= ~(1u << n);
+    }
+    int out = g->levels != 0;
+    if (out != g->out_level) {
+        g->out_level = out;
+        irq_set(g->out, out);
+    }
+}
+
+static IrqLine or_gate_source(OrGate *g)
+{
+    if (g->count >= OR_GATE_INPUTS) {
+        return irq_line(NULL, NULL, 0);
+    }
+    return irq_line(or_gate_input, g, g->count++);
+}
+
+IrqLine pc_isa_irq_source(PcIsa *isa, int n)
+{
+    if (n < 0 || n >= PC_ISA_IRQS) {
+        return irq_line(NULL, NULL, 0);
+    }
+    return or_gate_source(&isa->irq_or[n]);
+}
+
+IrqFanout *pc_isa_irq_fanout(PcIsa *isa, int n)
+{
+    return n >= 0 && n < PC_ISA_IRQS ? &isa->fanout[n] : NULL;
+}
+
+PicState *pc_isa_pic(PcIsa *isa) { return isa->pic; }
+RtcState *pc_isa_rtc(PcIsa *isa) { return isa->rtc; }
+KbcState *pc_isa_kbc(PcIsa *isa) { return isa->kbc; }
+
+void pc_isa_free(PcIsa *isa) { free(isa); }
+
+static void reset_request(void *opaque, int n, int level)
+{
+    if (level) {
+        machine_request_reset(opaque);
+    }
+}
+
+static void serial_escape(void *opaque, int key)
+{
+    Machine *m = opaque;
+    switch (key) {
+    case 'x':
+        fprintf(stderr, "\r\npcvm: terminated\r\n");
+        machine_request_exit(m, 0);
+        break;
+    case 'c':
+        fprintf(stderr, "\r\npcvm: no monitor yet\r\n");
+        break;
+    default:
+        break;
+    }
+}
+
+static IrqLine cpu_pin(Machine *m, VcpuPin pin)
+{
+    if (m->accel && m->accel->cpu_pin) {
+        return m->accel->cpu_pin(m, 0, pin);
+    }
+    return irq_line(NULL, NULL, 0);
+}
+
+static int create_serial(PcIsa *isa, char *err, size_t errlen)
+{
+    Machine *m = isa->m;
+    const MachineConfig *cfg = m->cfg;
+    ChardevSpec dflt = {.kind = cfg->nographic ? CHR_STDIO : CHR_VC};
+    int n = cfg->nserial ? cfg->nserial : 1;
+    for (int i = 0; i < n && i < PC_SERIAL_PORTS; i++) {
+        const ChardevSpec *spec = cfg->nserial ? &cfg->serial[i] : &dflt;
+        if (spec->kind == CHR_NONE) {
+            continue;
+        }
+        Chardev *chr = machine_open_chardev(m, spec, "-serial", err, errlen);
+        if (!chr) {
+            return -1;
+        }
+        if (spec->kind == CHR_STDIO) {
+            chardev_set_escape(chr, serial_escape, m);
+        }
+        IrqLine irq = pc_isa_irq_source(isa, serial_ports[i].irq);
+        isa->uart[i] = uart_new(&isa->env, i, serial_ports[i].base, irq, chr);
+        if (!isa->uart[i]) {
+            return fail(err, errlen, "-serial: COM%d's ports %#x-%#x are "
+                                     "taken", i + 1, serial_ports[i].base,
+                        serial_ports[i].base + 7);
+        }
+    }
+    return 0;
+}
+
+/* Memory sizes and equipment where the BIOS looks for them. */
+static void cmos_init(PcIsa *isa)
+{
+    const MachineConfig *cfg = isa->m->cfg;
+    RtcState *rtc = isa->rtc;
+    uint64_t ram = cfg->ram_size;
+    uint64_t below4g = ram < PC_LOWMEM_MAX ? ram : PC_LOWMEM_MAX;
+    uint64_t above4g = ram - below4g;
+    uint64_t ext_kb = below4g > (1u << 20) ? (below4g - (1u << 20)) >> 10 : 0;
+    uint64_t above16m = below4g > (16u << 20)
+                            ? (below4g - (16u << 20)) >> 16 : 0;
+    uint64_t high64k = above4g >> 16;
+
+    if (ext_kb > 0xffff) {
+        ext_kb = 0xffff;
+    }
+    if (above16m > 0xffff) {
+        above16m = 0xffff;
+    }
+    rtc_cmos_set(rtc, 0x15, 640 & 0xff); /* base memory, KiB */
+    rtc_cmos_set(rtc, 0x16, 640 >> 8);
+    rtc_cmos_set(rtc, 0x17, ext_kb & 0xff); /* above 1 MiB, KiB */
+    rtc_cmos_set(rtc, 0x18, ext_kb >> 8);
+    rtc_cmos_set(rtc, 0x30, ext_kb & 0xff);
+    rtc_cmos_set(rtc, 0x31, ext_kb >> 8);
+    rtc_cmos_set(rtc, 0x34, above16m & 0xff); /* above 16 MiB, 64 KiB */
+    rtc_cmos_set(rtc, 0x35, above16m >> 8);
+    rtc_cmos_set(rtc, 0x5b, high64k & 0xff); /* above 4 GiB, 64 KiB */
+    rtc_cmos_set(rtc, 0x5c, (high64k >> 8) & 0xff);
+    rtc_cmos_set(rtc, 0x5d, (high64k >> 16) & 0xff);
+    rtc_cmos_set(rtc, 0x5f, (uint8_t)(isa->m->ncpus - 1));
+    rtc_cmos_set(rtc, 0x14, 0x06); /* FPU, PS/2 mouse; no floppy */
+}
+
+int pc_isa_init(Machine *m, PcIsa **out, char *err, size_t errlen)
+{
+    PcIsa *isa = calloc(1, sizeof(*isa));
+    if (!isa) {
+        return fail(err, errlen, "out of memory");
+    }
+    *out = isa;
+    isa->m = m;
+    isa->env = (IsaEnv){m->io, m->clock, &m->devices, &m->log};
+
+    isa->pic = pic_new(&isa->env, cpu_pin(m, VCPU_PIN_INTR));
+    if (!isa->pic) {
+        return fail(err, errlen, "the PIC's ports are taken");
+    }
+    if (m->accel && m->accel->set_intc) {
+        m->accel->set_intc(m, 0, pic_intc(isa->pic));
+    }
+    for (int i = 0; i < PC_ISA_IRQS; i++) {
+        irq_fanout_add(&isa->fanout[i], pic_irq_in(isa->pic, i));
+        isa->irq_or[i].out = irq_fanout_input(&isa->fanout[i]);
+    }
+
+    isa->pit = pit_new(&isa->env, PIT_BASE, pc_isa_irq_source(isa, 0));
+    if (!isa->pit ||
+        !port61_new(&isa->env, PORT61_BASE, isa->pit)) {
+        return fail(err, errlen, "the PIT's ports are taken");
+    }
+
+    int64_t base_sec;
+    if (rtc_parse_base(m->cfg->rtc_base, (int64_t)time(NULL), &base_sec, err,
+                       errlen)) {
+        return -1;
+    }
+    isa->rtc = rtc_new(&isa->env, RTC_BASE, pc_isa_irq_source(isa, 8),
+                       base_sec);
+    if (!isa->rtc) {
+        return fail(err, errlen, "the RTC's ports are taken");
+    }
+    cmos_init(isa);
+
+    IrqLine reset = irq_line(reset_request, m, 0);
+    isa->a20.out = cpu_pin(m, VCPU_PIN_A20);
+    isa->kbc = i8042_new(&isa->env, pc_isa_irq_source(isa, 1),
+                         pc_isa_irq_source(isa, 12),
+                         or_gate_source(&isa->a20), reset);
+    if (!isa->kbc ||
+        !port92_new(&isa->env, PORT92_BASE, or_gate_source(&isa->a20),
+                    reset)) {
+        return fail(err, errlen, "the keyboard controller's ports are "
+                                 "taken");
+    }
+    return create_serial(isa, err, errlen);
+}
