@@ -46,14 +46,15 @@ static void set_nonblock(int fd)
     }
 }
 
-static int tcp_listen(Chardev *c, const ChardevSpec *spec, char *err,
+/* A connected or listening TCP socket for @spec, or -1 with @err set. */
+static int tcp_socket(const ChardevSpec *spec, bool listening, char *err,
                       size_t errlen)
 {
     struct addrinfo hints = {0}, *res;
     char port[16];
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE;
+    hints.ai_flags = listening ? AI_PASSIVE : 0;
     snprintf(port, sizeof(port), "%d", spec->port);
     int rc = getaddrinfo(spec->host, port, &hints, &res);
     if (rc) {
@@ -61,20 +62,34 @@ static int tcp_listen(Chardev *c, const ChardevSpec *spec, char *err,
                  gai_strerror(rc));
         return -1;
     }
-    int fd = socket(res->ai_family, SOCK_STREAM, 0);
     int one = 1;
-    if (fd < 0 ||
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-        bind(fd, res->ai_addr, res->ai_addrlen) || listen(fd, 1)) {
+    int fd = socket(res->ai_family, SOCK_STREAM, 0);
+    bool ok = fd >= 0;
+    if (ok && listening) {
+        ok = !setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) &&
+             !bind(fd, res->ai_addr, res->ai_addrlen) && !listen(fd, 1);
+    } else if (ok) {
+        ok = !connect(fd, res->ai_addr, res->ai_addrlen);
+    }
+    freeaddrinfo(res);
+    if (!ok) {
         snprintf(err, errlen, "tcp:%s:%d: %s", spec->host, spec->port,
                  strerror(errno));
         if (fd >= 0) {
             close(fd);
         }
-        freeaddrinfo(res);
         return -1;
     }
-    freeaddrinfo(res);
+    return fd;
+}
+
+static int tcp_listen(Chardev *c, const ChardevSpec *spec, char *err,
+                      size_t errlen)
+{
+    int fd = tcp_socket(spec, true, err, errlen);
+    if (fd < 0) {
+        return -1;
+    }
     c->listen_fd = fd;
     if (spec->wait) {
         log_info(c->log, "waiting for a connection on tcp:%s:%d",
@@ -95,28 +110,10 @@ static int tcp_listen(Chardev *c, const ChardevSpec *spec, char *err,
 static int tcp_connect(Chardev *c, const ChardevSpec *spec, char *err,
                        size_t errlen)
 {
-    struct addrinfo hints = {0}, *res;
-    char port[16];
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    snprintf(port, sizeof(port), "%d", spec->port);
-    int rc = getaddrinfo(spec->host, port, &hints, &res);
-    if (rc) {
-        snprintf(err, errlen, "tcp:%s:%d: %s", spec->host, spec->port,
-                 gai_strerror(rc));
+    int fd = tcp_socket(spec, false, err, errlen);
+    if (fd < 0) {
         return -1;
     }
-    int fd = socket(res->ai_family, SOCK_STREAM, 0);
-    if (fd < 0 || connect(fd, res->ai_addr, res->ai_addrlen)) {
-        snprintf(err, errlen, "tcp:%s:%d: %s", spec->host, spec->port,
-                 strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-        }
-        freeaddrinfo(res);
-        return -1;
-    }
-    freeaddrinfo(res);
     set_nonblock(fd);
     c->in_fd = c->out_fd = fd;
     return 0;

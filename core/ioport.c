@@ -101,9 +101,12 @@ IoRegion *iobus_register(IoBus *bus, const char *name, uint16_t base,
         return NULL;
     }
     if (!range_free(bus, base, len, NULL)) {
+        const char *other = NULL;
+        for (uint32_t p = base; p < base + len && !other; p++) {
+            other = iobus_owner(bus, (uint16_t)p);
+        }
         log_error(bus->log, "ioport range '%s' %#x+%#x overlaps '%s'", name,
-                  base, len, iobus_owner(bus, base) ? iobus_owner(bus, base)
-                                                    : "another range");
+                  base, len, other);
         return NULL;
     }
     int index = -1;
@@ -203,46 +206,12 @@ static uint32_t size_mask32(unsigned size)
 /* One access wholly inside region @r, in sizes the device declared. */
 static uint32_t region_read(IoRegion *r, uint32_t off, unsigned size)
 {
-    unsigned min = r->ops->min_size ? r->ops->min_size : 1;
-    unsigned max = r->ops->max_size ? r->ops->max_size : 4;
-    if (!r->ops->read) {
-        return size_mask32(size);
-    }
-    if (size < min) {
-        uint32_t aligned = off & ~(min - 1);
-        uint32_t v = r->ops->read(r->opaque, aligned, min);
-        return (v >> (8 * (off - aligned))) & size_mask32(size);
-    }
-    if (size > max) {
-        uint32_t v = 0;
-        for (unsigned i = 0; i < size; i += max) {
-            v |= (region_read(r, off + i, max) & size_mask32(max)) << (8 * i);
-        }
-        return v;
-    }
-    return r->ops->read(r->opaque, off, size) & size_mask32(size);
+    return (uint32_t)memops_read(r->ops, r->opaque, off, size, 4);
 }
 
 static void region_write(IoRegion *r, uint32_t off, uint32_t v, unsigned size)
 {
-    unsigned min = r->ops->min_size ? r->ops->min_size : 1;
-    unsigned max = r->ops->max_size ? r->ops->max_size : 4;
-    if (!r->ops->write) {
-        return;
-    }
-    if (size < min) {
-        uint32_t aligned = off & ~(min - 1);
-        r->ops->write(r->opaque, aligned,
-                      (v & size_mask32(size)) << (8 * (off - aligned)), min);
-        return;
-    }
-    if (size > max) {
-        for (unsigned i = 0; i < size; i += max) {
-            region_write(r, off + i, v >> (8 * i), max);
-        }
-        return;
-    }
-    r->ops->write(r->opaque, off, v & size_mask32(size), size);
+    memops_write(r->ops, r->opaque, off, v, size, 4);
 }
 
 /* The region that claims all of [port, port+size), or NULL. */

@@ -578,50 +578,63 @@ static void store_le(uint8_t *p, uint64_t v, unsigned size)
     }
 }
 
-/* Dispatch to a device in the sizes it accepts. */
-static uint64_t mmio_read(MemRegion *mr, uint64_t off, unsigned size)
+uint64_t memops_read(const MemOps *ops, void *opaque, uint64_t off,
+                     unsigned size, unsigned default_max)
 {
-    unsigned min = mr->ops->min_size ? mr->ops->min_size : 1;
-    unsigned max = mr->ops->max_size ? mr->ops->max_size : 8;
-    if (!mr->ops->read) {
+    unsigned min = ops->min_size ? ops->min_size : 1;
+    unsigned max = ops->max_size ? ops->max_size : default_max;
+    if (!ops->read) {
         return size_mask(size);
     }
     if (size < min) {
         uint64_t aligned = off & ~(uint64_t)(min - 1);
-        uint64_t v = mr->ops->read(mr->opaque, aligned, min);
+        uint64_t v = ops->read(opaque, aligned, min);
         return (v >> (8 * (off - aligned))) & size_mask(size);
     }
     if (size > max) {
         uint64_t v = 0;
         for (unsigned i = 0; i < size; i += max) {
-            v |= (mmio_read(mr, off + i, max) & size_mask(max)) << (8 * i);
+            v |= (memops_read(ops, opaque, off + i, max, default_max) &
+                  size_mask(max)) << (8 * i);
         }
         return v;
     }
-    return mr->ops->read(mr->opaque, off, size) & size_mask(size);
+    return ops->read(opaque, off, size) & size_mask(size);
 }
 
-static void mmio_write(MemRegion *mr, uint64_t off, uint64_t v, unsigned size)
+void memops_write(const MemOps *ops, void *opaque, uint64_t off, uint64_t v,
+                  unsigned size, unsigned default_max)
 {
-    unsigned min = mr->ops->min_size ? mr->ops->min_size : 1;
-    unsigned max = mr->ops->max_size ? mr->ops->max_size : 8;
-    if (!mr->ops->write) {
+    unsigned min = ops->min_size ? ops->min_size : 1;
+    unsigned max = ops->max_size ? ops->max_size : default_max;
+    if (!ops->write) {
         return;
     }
     if (size < min) {
         /* Widened with zeroes: devices that demand wide accesses get one. */
         uint64_t aligned = off & ~(uint64_t)(min - 1);
-        mr->ops->write(mr->opaque, aligned,
-                       (v & size_mask(size)) << (8 * (off - aligned)), min);
+        ops->write(opaque, aligned, (v & size_mask(size))
+                                        << (8 * (off - aligned)), min);
         return;
     }
     if (size > max) {
         for (unsigned i = 0; i < size; i += max) {
-            mmio_write(mr, off + i, v >> (8 * i), max);
+            memops_write(ops, opaque, off + i, v >> (8 * i), max,
+                         default_max);
         }
         return;
     }
-    mr->ops->write(mr->opaque, off, v & size_mask(size), size);
+    ops->write(opaque, off, v & size_mask(size), size);
+}
+
+static uint64_t mmio_read(MemRegion *mr, uint64_t off, unsigned size)
+{
+    return memops_read(mr->ops, mr->opaque, off, size, 8);
+}
+
+static void mmio_write(MemRegion *mr, uint64_t off, uint64_t v, unsigned size)
+{
+    memops_write(mr->ops, mr->opaque, off, v, size, 8);
 }
 
 static uint64_t as_read_bytewise(AddressSpace *as, uint64_t pa,

@@ -48,6 +48,15 @@ typedef struct MemOps {
     unsigned max_size;
 } MemOps;
 
+/* Dispatch one access to @ops in the sizes it declared: wider accesses are
+ * split, narrower ones widened (reads extract, writes are zero-extended),
+ * little endian. @default_max stands for max_size 0 (8 for memory, 4 for
+ * ports). Shared by the address space and the port bus. */
+uint64_t memops_read(const MemOps *ops, void *opaque, uint64_t offset,
+                     unsigned size, unsigned default_max);
+void memops_write(const MemOps *ops, void *opaque, uint64_t offset,
+                  uint64_t value, unsigned size, unsigned default_max);
+
 typedef enum MemRegionKind {
     MR_RAM,
     MR_ROM,
