@@ -1,6 +1,7 @@
 /* fw_cfg: the port and DMA interfaces, the file directory, hostile DMA. */
 #include <string.h>
 
+#include "hw/pc/cmos_layout.h"
 #include "hw/pc/e820.h"
 #include "hw/pc/fw_cfg.h"
 #include "tests/unit/chipset_fixture.h"
@@ -239,6 +240,33 @@ START_TEST(test_e820_encoding)
 }
 END_TEST
 
+static void cmos_set(void *opaque, int index, uint8_t v)
+{
+    ((int *)opaque)[index] = v;
+}
+
+START_TEST(test_cmos_layout)
+{
+    int cmos[128];
+    for (int i = 0; i < 128; i++) {
+        cmos[i] = -1;
+    }
+    ck_assert_int_eq(pc_cmos_layout(128ULL << 20, 1ULL << 30, 4, "dc",
+                                    cmos_set, cmos), 0);
+    /* SeaBIOS: RamSize = ((0x35:0x34) << 16) + 16 MiB. */
+    ck_assert_int_eq(((cmos[0x35] << 8 | cmos[0x34]) << 16) + (16 << 20),
+                     128 << 20);
+    ck_assert_int_eq(cmos[0x30] | cmos[0x31] << 8, 0xffff); /* capped */
+    ck_assert_int_eq(cmos[0x5b] | cmos[0x5c] << 8 | cmos[0x5d] << 16,
+                     (1 << 30) >> 16);
+    ck_assert_int_eq(cmos[0x5f], 3);
+    ck_assert_int_eq(cmos[0x3d], 0x23);
+    ck_assert_int_eq(cmos[0x38], 0x01);
+    ck_assert_int_eq(pc_cmos_layout(1 << 20, 0, 1, "x", cmos_set, cmos),
+                     -1);
+}
+END_TEST
+
 Suite *suite_fwcfg(void)
 {
     Suite *s = suite_create("fwcfg");
@@ -248,6 +276,7 @@ Suite *suite_fwcfg(void)
     tcase_add_test(tc, test_dma_read_skip_select);
     tcase_add_test(tc, test_dma_hostile);
     tcase_add_test(tc, test_e820_encoding);
+    tcase_add_test(tc, test_cmos_layout);
     suite_add_tcase(s, tc);
     return s;
 }
