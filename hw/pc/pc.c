@@ -17,6 +17,8 @@
 #include "hw/pc/elcr.h"
 #include "hw/pc/fw_cfg.h"
 #include "hw/pc/i440fx.h"
+#include "hw/pc/ioapic.h"
+#include "hw/pc/lapic.h"
 #include "hw/pc/isa_debug.h"
 #include "hw/pc/pc_isa.h"
 #include "hw/pc/piix.h"
@@ -39,6 +41,8 @@ typedef struct PcBoard {
     Piix4Pm *pm;
     Elcr *elcr;
     FwCfg *fw_cfg;
+    ApicBus *apic_bus;
+    Ioapic *ioapic;
     /* Interrupt inputs by GSI: ISA IRQ n is GSI n. Each fans out to the
      * 8259s (n < 16) and the IOAPIC; the ISA-devices code adds its
      * controllers' inputs with irq_fanout_add(&gsi[n], ...). */
@@ -389,11 +393,58 @@ static int pc_fw_cfg_init(Machine *m, PcBoard *b, char *err, size_t errlen)
     return 0;
 }
 
+static void pc_sipi(void *opaque, int cpu, uint8_t vector)
+{
+    Machine *m = opaque;
+    if (m->accel && m->accel->sipi) {
+        m->accel->sipi(m, cpu, vector);
+    }
+}
+
+/* One local APIC per CPU (driving its pins, answering its INTA) and the
+ * IOAPIC on every GSI. The 8259 (ISA-devices code) connects its INTR to
+ * lapic_lint(apic_bus_cpu(b->apic_bus, 0), 0) and its acknowledge with
+ * lapic_set_extint(). */
+static int pc_apic_init(Machine *m, PcBoard *b, char *err, size_t errlen)
+{
+    b->apic_bus = apic_bus_new(m, APIC_DEFAULT_BASE, &m->current_cpu);
+    if (!b->apic_bus) {
+        return fail(err, errlen, "cannot map the local APICs");
+    }
+    for (int i = 0; i < m->ncpus; i++) {
+        LapicCpu c = {{0}, {0}, {0}, {0}, pc_sipi, m};
+        if (m->accel && m->accel->cpu_pin) {
+            c.intr = m->accel->cpu_pin(m, i, VCPU_PIN_INTR);
+            c.nmi = m->accel->cpu_pin(m, i, VCPU_PIN_NMI);
+            c.init = m->accel->cpu_pin(m, i, VCPU_PIN_INIT);
+            c.smi = m->accel->cpu_pin(m, i, VCPU_PIN_SMI);
+        }
+        Lapic *l = lapic_new(b->apic_bus, i, c);
+        if (!l) {
+            return fail(err, errlen, "out of memory");
+        }
+        if (m->accel && m->accel->set_intc) {
+            m->accel->set_intc(m, i, lapic_intc(l));
+        }
+    }
+    b->ioapic = ioapic_new(m, IOAPIC_DEFAULT_BASE, b->apic_bus);
+    if (!b->ioapic) {
+        return fail(err, errlen, "cannot map the IOAPIC");
+    }
+    for (int i = 0; i < PC_GSI_COUNT; i++) {
+        irq_fanout_add(&b->gsi[i], ioapic_input(b->ioapic, i));
+    }
+    return 0;
+}
+
 static int pc_chipset_init(Machine *m, PcBoard *b, char *err, size_t errlen)
 {
     IrqLine isa[PIIX_ISA_IRQS], pirq[PCI_NUM_PIRQS];
     for (int i = 0; i < PIIX_ISA_IRQS; i++) {
         isa[i] = pc_gsi(b, i);
+    }
+    if (pc_apic_init(m, b, err, errlen)) {
+        return -1;
     }
     b->pci = pci_bus_new(m);
     if (!b->pci) {
