@@ -413,8 +413,14 @@ static int pc_apic_init(Machine *m, PcBoard *b, char *err, size_t errlen)
     }
     for (int i = 0; i < m->ncpus; i++) {
         LapicCpu c = {{0}, {0}, {0}, {0}, pc_sipi, m};
+        /* CPU 0's INTR and INTA stay with the 8259 (pc_isa_init) until
+         * the PIC is rewired through LINT0 (lapic_lint + lapic_set_extint);
+         * then this special case goes. */
+        bool pic_owns_cpu = i == 0;
         if (m->accel && m->accel->cpu_pin) {
-            c.intr = m->accel->cpu_pin(m, i, VCPU_PIN_INTR);
+            if (!pic_owns_cpu) {
+                c.intr = m->accel->cpu_pin(m, i, VCPU_PIN_INTR);
+            }
             c.nmi = m->accel->cpu_pin(m, i, VCPU_PIN_NMI);
             c.init = m->accel->cpu_pin(m, i, VCPU_PIN_INIT);
             c.smi = m->accel->cpu_pin(m, i, VCPU_PIN_SMI);
@@ -423,7 +429,7 @@ static int pc_apic_init(Machine *m, PcBoard *b, char *err, size_t errlen)
         if (!l) {
             return fail(err, errlen, "out of memory");
         }
-        if (m->accel && m->accel->set_intc) {
+        if (m->accel && m->accel->set_intc && !pic_owns_cpu) {
             m->accel->set_intc(m, i, lapic_intc(l));
         }
     }
