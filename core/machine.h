@@ -40,6 +40,9 @@ struct Machine {
     const AccelOps *accel;
     void *accel_state;
     int ncpus;
+    /* The vCPU whose memory access is being dispatched (the accelerator
+     * sets it while a vCPU runs); per-CPU MMIO (the local APIC) reads it. */
+    int current_cpu;
 
     void *board;                     /* the board's own state */
     void (*board_free)(Machine *m);

@@ -111,6 +111,7 @@ static AccelRunResult tcg_run(Machine *m, int64_t deadline)
                     budget = left;
                 }
             }
+            m->current_cpu = i;
             X86ExitReason r = x86_cpu_exec(cpu, budget);
             if (r == X86_EXIT_TRIPLE_FAULT) {
                 machine_triple_fault(m, i);
@@ -150,6 +151,14 @@ static void tcg_set_intc(Machine *m, int cpu, VcpuIntc intc)
     s->cpus[cpu]->intc = intc;
 }
 
+static void tcg_sipi(Machine *m, int cpu, uint8_t vector)
+{
+    TcgState *s = m->accel_state;
+    if (cpu >= 0 && cpu < s->ncpus) {
+        x86_cpu_sipi(s->cpus[cpu], vector);
+    }
+}
+
 static void tcg_kick(Machine *m)
 {
     TcgState *s = m->accel_state;
@@ -174,6 +183,7 @@ const AccelOps tcg_accel_ops = {
     .reset = tcg_reset,
     .cpu_pin = tcg_cpu_pin,
     .set_intc = tcg_set_intc,
+    .sipi = tcg_sipi,
     .kick = tcg_kick,
     .dump = tcg_dump,
 };

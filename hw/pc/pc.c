@@ -12,8 +12,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "hw/pc/acpi_build.h"
+#include "hw/pc/e820.h"
+#include "hw/pc/elcr.h"
+#include "hw/pc/fw_cfg.h"
+#include "hw/pc/i440fx.h"
+#include "hw/pc/ioapic.h"
+#include "hw/pc/lapic.h"
 #include "hw/pc/isa_debug.h"
 #include "hw/pc/pc_isa.h"
+#include "hw/pc/piix.h"
+#include "hw/pc/piix4_pm.h"
+#include "hw/pci/pci.h"
+
+#define PC_GSI_COUNT 24
 
 typedef struct PcBoard {
     MemRegion *ram_low;
@@ -21,6 +33,20 @@ typedef struct PcBoard {
     MemRegion *bios;
     MemRegion *isa_bios;
     PcIsa *isa;
+    uint64_t isa_bios_base;
+    /* The chipset (pc_chipset_init). */
+    PciBus *pci;
+    I440fx *i440fx;
+    Piix3 *piix3;
+    Piix4Pm *pm;
+    Elcr *elcr;
+    FwCfg *fw_cfg;
+    ApicBus *apic_bus;
+    Ioapic *ioapic;
+    /* Interrupt inputs by GSI: ISA IRQ n is GSI n. Each fans out to the
+     * 8259s (n < 16) and the IOAPIC; the ISA-devices code adds its
+     * controllers' inputs with irq_fanout_add(&gsi[n], ...). */
+    IrqFanout gsi[PC_GSI_COUNT];
 } PcBoard;
 
 static void pc_board_free(Machine *m)
@@ -57,10 +83,6 @@ static int refuse_unbuilt(const MachineConfig *cfg, char *err, size_t errlen)
         return fail(err, errlen, "-kernel: direct kernel boot is not built "
                                  "yet (M3)");
     }
-    if (cfg->noption_roms > 0) {
-        return fail(err, errlen, "-option-rom: option ROMs are not built yet "
-                                 "(M3)");
-    }
     if (cfg->nnetdevs > 0) {
         return fail(err, errlen, "-netdev: networking is not built yet (a "
                                  "later milestone)");
@@ -75,14 +97,6 @@ static int refuse_unbuilt(const MachineConfig *cfg, char *err, size_t errlen)
     if (cfg->smp_cpus > 1) {
         return fail(err, errlen, "-smp: more than one CPU needs the APICs, "
                                  "not built yet (M3)");
-    }
-    if (cfg->no_shutdown) {
-        return fail(err, errlen, "-no-shutdown: power management is not "
-                                 "built yet (M3)");
-    }
-    if (cfg->boot_order || cfg->boot_once || cfg->boot_menu) {
-        return fail(err, errlen, "-boot: boot devices arrive with the "
-                                 "firmware interface (M3)");
     }
     return 0;
 }
@@ -141,8 +155,10 @@ static int load_bios(Machine *m, PcBoard *b, const char *path, char *err,
         return fail(err, errlen, "-bios %s: short read", path);
     }
     uint64_t alias = rom_size < PC_ISA_BIOS_SIZE ? rom_size : PC_ISA_BIOS_SIZE;
-    b->isa_bios = as_add_alias(m->as, "isa-bios", 0x100000 - alias, alias,
-                               b->bios, rom_size - alias, 1);
+    b->isa_bios_base = 0x100000 - alias;
+    b->isa_bios = as_add_alias(m->as, "isa-bios", b->isa_bios_base, alias,
+                               b->bios, rom_size - alias,
+                               PC_BIOS_ALIAS_PRIO);
     if (!b->isa_bios) {
         return fail(err, errlen, "-bios %s: cannot map the low alias", path);
     }
@@ -273,6 +289,189 @@ static int create_devices(Machine *m, char *err, size_t errlen)
     return 0;
 }
 
+/* --- the chipset: i440FX, PIIX3/PIIX4, fw_cfg, ACPI --- */
+
+static IrqLine pc_gsi(PcBoard *b, int n)
+{
+    return irq_fanout_input(&b->gsi[n]);
+}
+
+static int pc_load_file(const char *path, uint8_t **data, uint32_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    struct stat st;
+    if (!f || fstat(fileno(f), &st) || st.st_size <= 0 ||
+        st.st_size > (16 << 20)) {
+        if (f) {
+            fclose(f);
+            errno = EFBIG;
+        }
+        return -1;
+    }
+    *data = malloc((size_t)st.st_size);
+    if (!*data || fread(*data, 1, (size_t)st.st_size, f) !=
+                      (size_t)st.st_size) {
+        free(*data);
+        fclose(f);
+        errno = EIO;
+        return -1;
+    }
+    fclose(f);
+    *len = (uint32_t)st.st_size;
+    return 0;
+}
+
+/* What SeaBIOS reads through fw_cfg on this board. */
+static int pc_fw_cfg_init(Machine *m, PcBoard *b, char *err, size_t errlen)
+{
+    const MachineConfig *cfg = m->cfg;
+    uint64_t low = mr_size(b->ram_low);
+    uint64_t high = b->ram_high ? mr_size(b->ram_high) : 0;
+    FwCfg *fw = fw_cfg_new(m, FW_CFG_IO_BASE, FW_CFG_DMA_IO_BASE);
+    if (!fw) {
+        return fail(err, errlen, "fw_cfg: ports 0x510-0x51b are taken");
+    }
+    b->fw_cfg = fw;
+    fw_cfg_add_i64(fw, FW_CFG_RAM_SIZE, cfg->ram_size);
+    fw_cfg_add_i16(fw, FW_CFG_NB_CPUS, (uint16_t)m->ncpus);
+    fw_cfg_add_i16(fw, FW_CFG_MAX_CPUS, (uint16_t)m->ncpus);
+    fw_cfg_add_i16(fw, FW_CFG_NOGRAPHIC, cfg->nographic);
+    fw_cfg_add_i16(fw, FW_CFG_BOOT_MENU, cfg->boot_menu);
+    fw_cfg_add_i32(fw, FW_CFG_IRQ0_OVERRIDE, 1);
+    if (cfg->boot_order) {
+        fw_cfg_add_i16(fw, FW_CFG_BOOT_DEVICE, (uint8_t)cfg->boot_order[0]);
+    }
+    if (cfg->boot_menu && cfg->boot_splash_time > 0) {
+        uint16_t t = cfg->boot_splash_time > 0xffff
+                         ? 0xffff : (uint16_t)cfg->boot_splash_time;
+        uint8_t v[2] = {(uint8_t)t, (uint8_t)(t >> 8)};
+        fw_cfg_add_file(fw, "etc/boot-menu-wait", v, 2);
+    }
+    if (cfg->nographic) {
+        uint8_t port[2] = {0xf8, 0x03};
+        fw_cfg_add_file(fw, "etc/sercon-port", port, 2);
+    }
+
+    E820Table e820 = {.count = 0};
+    uint8_t raw[E820_MAX_ENTRIES * E820_ENTRY_SIZE];
+    e820_add(&e820, 0, low, E820_RAM);
+    if (high) {
+        e820_add(&e820, PC_HIGHMEM_BASE, high, E820_RAM);
+    }
+    fw_cfg_add_file(fw, "etc/e820", raw, (uint32_t)e820_encode(&e820, raw));
+
+    AcpiConfig acfg;
+    AcpiTables tables;
+    acpi_config_default(&acfg, m->ncpus, low, high);
+    acfg.hpet = false; /* until the HPET is on this board */
+    if (acpi_build(&acfg, &tables)) {
+        return fail(err, errlen, "cannot build the ACPI tables");
+    }
+    fw_cfg_add_file(fw, ACPI_TABLES_FILE, tables.tables, tables.tables_len);
+    fw_cfg_add_file(fw, ACPI_RSDP_FILE, tables.rsdp, tables.rsdp_len);
+    fw_cfg_add_file(fw, ACPI_LOADER_FILE, tables.loader, tables.loader_len);
+    acpi_tables_free(&tables);
+
+    for (int i = 0; i < cfg->noption_roms; i++) {
+        const char *path = cfg->option_roms[i];
+        const char *base = strrchr(path, '/');
+        char name[FW_CFG_FILE_NAME_SIZE];
+        uint8_t *data;
+        uint32_t len;
+        if (pc_load_file(path, &data, &len)) {
+            return fail(err, errlen, "-option-rom %s: %s", path,
+                        strerror(errno));
+        }
+        snprintf(name, sizeof(name), "genroms/%s", base ? base + 1 : path);
+        int rc = fw_cfg_add_file(fw, name, data, len);
+        free(data);
+        if (rc) {
+            return fail(err, errlen, "-option-rom %s: too many or a bad "
+                                     "name", path);
+        }
+    }
+    return 0;
+}
+
+static void pc_sipi(void *opaque, int cpu, uint8_t vector)
+{
+    Machine *m = opaque;
+    if (m->accel && m->accel->sipi) {
+        m->accel->sipi(m, cpu, vector);
+    }
+}
+
+/* One local APIC per CPU (driving its pins, answering its INTA) and the
+ * IOAPIC on every GSI. The 8259 (ISA-devices code) connects its INTR to
+ * lapic_lint(apic_bus_cpu(b->apic_bus, 0), 0) and its acknowledge with
+ * lapic_set_extint(). */
+static int pc_apic_init(Machine *m, PcBoard *b, char *err, size_t errlen)
+{
+    b->apic_bus = apic_bus_new(m, APIC_DEFAULT_BASE, &m->current_cpu);
+    if (!b->apic_bus) {
+        return fail(err, errlen, "cannot map the local APICs");
+    }
+    for (int i = 0; i < m->ncpus; i++) {
+        LapicCpu c = {{0}, {0}, {0}, {0}, pc_sipi, m};
+        /* CPU 0's INTR and INTA stay with the 8259 (pc_isa_init) until
+         * the PIC is rewired through LINT0 (lapic_lint + lapic_set_extint);
+         * then this special case goes. */
+        bool pic_owns_cpu = i == 0;
+        if (m->accel && m->accel->cpu_pin) {
+            if (!pic_owns_cpu) {
+                c.intr = m->accel->cpu_pin(m, i, VCPU_PIN_INTR);
+            }
+            c.nmi = m->accel->cpu_pin(m, i, VCPU_PIN_NMI);
+            c.init = m->accel->cpu_pin(m, i, VCPU_PIN_INIT);
+            c.smi = m->accel->cpu_pin(m, i, VCPU_PIN_SMI);
+        }
+        Lapic *l = lapic_new(b->apic_bus, i, c);
+        if (!l) {
+            return fail(err, errlen, "out of memory");
+        }
+        if (m->accel && m->accel->set_intc && !pic_owns_cpu) {
+            m->accel->set_intc(m, i, lapic_intc(l));
+        }
+    }
+    b->ioapic = ioapic_new(m, IOAPIC_DEFAULT_BASE, b->apic_bus);
+    if (!b->ioapic) {
+        return fail(err, errlen, "cannot map the IOAPIC");
+    }
+    for (int i = 0; i < PC_GSI_COUNT; i++) {
+        irq_fanout_add(&b->gsi[i], ioapic_input(b->ioapic, i));
+    }
+    return 0;
+}
+
+static int pc_chipset_init(Machine *m, PcBoard *b, char *err, size_t errlen)
+{
+    IrqLine isa[PIIX_ISA_IRQS], pirq[PCI_NUM_PIRQS];
+    for (int i = 0; i < PIIX_ISA_IRQS; i++) {
+        isa[i] = pc_gsi(b, i);
+    }
+    if (pc_apic_init(m, b, err, errlen)) {
+        return -1;
+    }
+    b->pci = pci_bus_new(m);
+    if (!b->pci) {
+        return fail(err, errlen, "out of memory");
+    }
+    b->i440fx = i440fx_new(m, b->pci, b->ram_low, b->bios, b->isa_bios_base);
+    b->piix3 = piix3_new(m, b->pci, PCI_DEVFN(1, 0), isa);
+    b->pm = piix4_pm_new(m, b->pci, PCI_DEVFN(1, 3), pc_gsi(b, 9));
+    /* The 8259 model owns the ELCR ports here (hw/pc/elcr.c is the
+     * stand-alone alternative for a PIC without them). */
+    if (!b->i440fx || !b->piix3 || !b->pm) {
+        return fail(err, errlen, "cannot build the i440FX/PIIX chipset");
+    }
+    i440fx_set_cf9_handler(b->i440fx, &piix3_rcr_ops, b->piix3);
+    for (int i = 0; i < PCI_NUM_PIRQS; i++) {
+        pirq[i] = piix3_pirq(b->piix3, i);
+    }
+    pci_bus_set_irq_route(b->pci, piix3_map_irq, b->piix3, pirq);
+    return pc_fw_cfg_init(m, b, err, errlen);
+}
+
 int pc_machine_init(Machine *m, char *err, size_t errlen)
 {
     const MachineConfig *cfg = m->cfg;
@@ -301,6 +500,9 @@ int pc_machine_init(Machine *m, char *err, size_t errlen)
         return -1;
     }
     if (pc_isa_init(m, &b->isa, err, errlen)) {
+        return -1;
+    }
+    if (pc_chipset_init(m, b, err, errlen)) {
         return -1;
     }
     return create_devices(m, err, errlen);
