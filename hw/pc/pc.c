@@ -25,7 +25,6 @@
 #include "hw/pc/piix4_pm.h"
 #include "hw/pci/pci.h"
 
-#define PC_GSI_COUNT 24
 
 typedef struct PcBoard {
     MemRegion *ram_low;
@@ -43,10 +42,6 @@ typedef struct PcBoard {
     FwCfg *fw_cfg;
     ApicBus *apic_bus;
     Ioapic *ioapic;
-    /* Interrupt inputs by GSI: ISA IRQ n is GSI n. Each fans out to the
-     * 8259s (n < 16) and the IOAPIC; the ISA-devices code adds its
-     * controllers' inputs with irq_fanout_add(&gsi[n], ...). */
-    IrqFanout gsi[PC_GSI_COUNT];
 } PcBoard;
 
 static void pc_board_free(Machine *m)
@@ -291,11 +286,6 @@ static int create_devices(Machine *m, char *err, size_t errlen)
 
 /* --- the chipset: i440FX, PIIX3/PIIX4, fw_cfg, ACPI --- */
 
-static IrqLine pc_gsi(PcBoard *b, int n)
-{
-    return irq_fanout_input(&b->gsi[n]);
-}
-
 static int pc_load_file(const char *path, uint8_t **data, uint32_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -401,10 +391,9 @@ static void pc_sipi(void *opaque, int cpu, uint8_t vector)
     }
 }
 
-/* One local APIC per CPU (driving its pins, answering its INTA) and the
- * IOAPIC on every GSI. The 8259 (ISA-devices code) connects its INTR to
- * lapic_lint(apic_bus_cpu(b->apic_bus, 0), 0) and its acknowledge with
- * lapic_set_extint(). */
+/* One local APIC per CPU, driving its pins and answering its INTA. The
+ * 8259's INTR reaches CPU 0 through LINT0 (virtual wire, ExtINT), as on
+ * every APIC PC; pc_isa_init() gets that line. */
 static int pc_apic_init(Machine *m, PcBoard *b, char *err, size_t errlen)
 {
     b->apic_bus = apic_bus_new(m, APIC_DEFAULT_BASE, &m->current_cpu);
@@ -413,14 +402,8 @@ static int pc_apic_init(Machine *m, PcBoard *b, char *err, size_t errlen)
     }
     for (int i = 0; i < m->ncpus; i++) {
         LapicCpu c = {{0}, {0}, {0}, {0}, pc_sipi, m};
-        /* CPU 0's INTR and INTA stay with the 8259 (pc_isa_init) until
-         * the PIC is rewired through LINT0 (lapic_lint + lapic_set_extint);
-         * then this special case goes. */
-        bool pic_owns_cpu = i == 0;
         if (m->accel && m->accel->cpu_pin) {
-            if (!pic_owns_cpu) {
-                c.intr = m->accel->cpu_pin(m, i, VCPU_PIN_INTR);
-            }
+            c.intr = m->accel->cpu_pin(m, i, VCPU_PIN_INTR);
             c.nmi = m->accel->cpu_pin(m, i, VCPU_PIN_NMI);
             c.init = m->accel->cpu_pin(m, i, VCPU_PIN_INIT);
             c.smi = m->accel->cpu_pin(m, i, VCPU_PIN_SMI);
@@ -429,16 +412,24 @@ static int pc_apic_init(Machine *m, PcBoard *b, char *err, size_t errlen)
         if (!l) {
             return fail(err, errlen, "out of memory");
         }
-        if (m->accel && m->accel->set_intc && !pic_owns_cpu) {
+        if (m->accel && m->accel->set_intc) {
             m->accel->set_intc(m, i, lapic_intc(l));
         }
     }
+    return 0;
+}
+
+/* The IOAPIC sees every ISA line next to the 8259, IRQ0 on pin 2 (the
+ * interrupt source override the MADT and fw_cfg announce). */
+static int pc_ioapic_init(Machine *m, PcBoard *b, char *err, size_t errlen)
+{
     b->ioapic = ioapic_new(m, IOAPIC_DEFAULT_BASE, b->apic_bus);
     if (!b->ioapic) {
         return fail(err, errlen, "cannot map the IOAPIC");
     }
-    for (int i = 0; i < PC_GSI_COUNT; i++) {
-        irq_fanout_add(&b->gsi[i], ioapic_input(b->ioapic, i));
+    for (int i = 0; i < PIIX_ISA_IRQS; i++) {
+        irq_fanout_add(pc_isa_irq_fanout(b->isa, i),
+                       ioapic_input(b->ioapic, i == 0 ? 2 : i));
     }
     return 0;
 }
@@ -446,10 +437,11 @@ static int pc_apic_init(Machine *m, PcBoard *b, char *err, size_t errlen)
 static int pc_chipset_init(Machine *m, PcBoard *b, char *err, size_t errlen)
 {
     IrqLine isa[PIIX_ISA_IRQS], pirq[PCI_NUM_PIRQS];
+    /* PCI interrupts routed by PIIX join the ISA lines as more sources. */
     for (int i = 0; i < PIIX_ISA_IRQS; i++) {
-        isa[i] = pc_gsi(b, i);
+        isa[i] = pc_isa_irq_source(b->isa, i);
     }
-    if (pc_apic_init(m, b, err, errlen)) {
+    if (pc_ioapic_init(m, b, err, errlen)) {
         return -1;
     }
     b->pci = pci_bus_new(m);
@@ -458,7 +450,8 @@ static int pc_chipset_init(Machine *m, PcBoard *b, char *err, size_t errlen)
     }
     b->i440fx = i440fx_new(m, b->pci, b->ram_low, b->bios, b->isa_bios_base);
     b->piix3 = piix3_new(m, b->pci, PCI_DEVFN(1, 0), isa);
-    b->pm = piix4_pm_new(m, b->pci, PCI_DEVFN(1, 3), pc_gsi(b, 9));
+    b->pm = piix4_pm_new(m, b->pci, PCI_DEVFN(1, 3),
+                         pc_isa_irq_source(b->isa, 9));
     /* The 8259 model owns the ELCR ports here (hw/pc/elcr.c is the
      * stand-alone alternative for a PIC without them). */
     if (!b->i440fx || !b->piix3 || !b->pm) {
@@ -499,9 +492,14 @@ int pc_machine_init(Machine *m, char *err, size_t errlen)
     if (load_bios(m, b, cfg->bios, err, errlen)) {
         return -1;
     }
-    if (pc_isa_init(m, &b->isa, err, errlen)) {
+    if (pc_apic_init(m, b, err, errlen)) {
         return -1;
     }
+    Lapic *bsp = apic_bus_cpu(b->apic_bus, 0);
+    if (pc_isa_init(m, lapic_lint(bsp, 0), &b->isa, err, errlen)) {
+        return -1;
+    }
+    lapic_set_extint(bsp, pic_intc(pc_isa_pic(b->isa)));
     if (pc_chipset_init(m, b, err, errlen)) {
         return -1;
     }

@@ -1,11 +1,14 @@
 /* The board's legacy devices and their wiring: see pc_isa.h. */
 #include "hw/pc/pc_isa.h"
 
+#include "hw/pc/cmos_layout.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "hw/pc/cmos_layout.h"
 #include "hw/pc/i8254.h"
 #include "hw/pc/pc.h"
 #include "hw/pc/port61.h"
@@ -158,40 +161,29 @@ static int create_serial(PcIsa *isa, char *err, size_t errlen)
 }
 
 /* Memory sizes and equipment where the BIOS looks for them. */
-static void cmos_init(PcIsa *isa)
+static void cmos_store(void *opaque, int index, uint8_t value)
 {
-    const MachineConfig *cfg = isa->m->cfg;
-    RtcState *rtc = isa->rtc;
-    uint64_t ram = cfg->ram_size;
-    uint64_t below4g = ram < PC_LOWMEM_MAX ? ram : PC_LOWMEM_MAX;
-    uint64_t above4g = ram - below4g;
-    uint64_t ext_kb = below4g > (1u << 20) ? (below4g - (1u << 20)) >> 10 : 0;
-    uint64_t above16m = below4g > (16u << 20)
-                            ? (below4g - (16u << 20)) >> 16 : 0;
-    uint64_t high64k = above4g >> 16;
-
-    if (ext_kb > 0xffff) {
-        ext_kb = 0xffff;
-    }
-    if (above16m > 0xffff) {
-        above16m = 0xffff;
-    }
-    rtc_cmos_set(rtc, 0x15, 640 & 0xff); /* base memory, KiB */
-    rtc_cmos_set(rtc, 0x16, 640 >> 8);
-    rtc_cmos_set(rtc, 0x17, ext_kb & 0xff); /* above 1 MiB, KiB */
-    rtc_cmos_set(rtc, 0x18, ext_kb >> 8);
-    rtc_cmos_set(rtc, 0x30, ext_kb & 0xff);
-    rtc_cmos_set(rtc, 0x31, ext_kb >> 8);
-    rtc_cmos_set(rtc, 0x34, above16m & 0xff); /* above 16 MiB, 64 KiB */
-    rtc_cmos_set(rtc, 0x35, above16m >> 8);
-    rtc_cmos_set(rtc, 0x5b, high64k & 0xff); /* above 4 GiB, 64 KiB */
-    rtc_cmos_set(rtc, 0x5c, (high64k >> 8) & 0xff);
-    rtc_cmos_set(rtc, 0x5d, (high64k >> 16) & 0xff);
-    rtc_cmos_set(rtc, 0x5f, (uint8_t)(isa->m->ncpus - 1));
-    rtc_cmos_set(rtc, 0x14, 0x06); /* FPU, PS/2 mouse; no floppy */
+    rtc_cmos_set(opaque, index, value);
 }
 
-int pc_isa_init(Machine *m, PcIsa **out, char *err, size_t errlen)
+/* What the firmware reads from CMOS (see cmos_layout.h), and the
+ * equipment byte: FPU and PS/2 mouse present, no floppy. */
+static int cmos_init(PcIsa *isa, char *err, size_t errlen)
+{
+    const MachineConfig *cfg = isa->m->cfg;
+    uint64_t ram = cfg->ram_size;
+    uint64_t below4g = ram < PC_LOWMEM_MAX ? ram : PC_LOWMEM_MAX;
+    if (pc_cmos_layout(below4g, ram - below4g, isa->m->ncpus,
+                       cfg->boot_order, cmos_store, isa->rtc)) {
+        return fail(err, errlen, "-boot %s: unknown boot device",
+                    cfg->boot_order);
+    }
+    rtc_cmos_set(isa->rtc, 0x14, 0x06);
+    return 0;
+}
+
+int pc_isa_init(Machine *m, IrqLine pic_intr, PcIsa **out, char *err,
+                size_t errlen)
 {
     PcIsa *isa = calloc(1, sizeof(*isa));
     if (!isa) {
@@ -201,12 +193,9 @@ int pc_isa_init(Machine *m, PcIsa **out, char *err, size_t errlen)
     isa->m = m;
     isa->env = (IsaEnv){m->io, m->clock, &m->devices, &m->log};
 
-    isa->pic = pic_new(&isa->env, cpu_pin(m, VCPU_PIN_INTR));
+    isa->pic = pic_new(&isa->env, pic_intr);
     if (!isa->pic) {
         return fail(err, errlen, "the PIC's ports are taken");
-    }
-    if (m->accel && m->accel->set_intc) {
-        m->accel->set_intc(m, 0, pic_intc(isa->pic));
     }
     for (int i = 0; i < PC_ISA_IRQS; i++) {
         irq_fanout_add(&isa->fanout[i], pic_irq_in(isa->pic, i));
@@ -229,7 +218,9 @@ int pc_isa_init(Machine *m, PcIsa **out, char *err, size_t errlen)
     if (!isa->rtc) {
         return fail(err, errlen, "the RTC's ports are taken");
     }
-    cmos_init(isa);
+    if (cmos_init(isa, err, errlen)) {
+        return -1;
+    }
 
     IrqLine reset = irq_line(reset_request, m, 0);
     isa->a20.out = cpu_pin(m, VCPU_PIN_A20);

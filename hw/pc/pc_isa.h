@@ -29,7 +29,10 @@
 
 typedef struct PcIsa PcIsa;
 
-int pc_isa_init(Machine *m, PcIsa **out, char *err, size_t errlen);
+/* @pic_intr is where the 8259's INTR output goes (the BSP's LAPIC LINT0,
+ * which passes it on as ExtINT in virtual-wire mode). */
+int pc_isa_init(Machine *m, IrqLine pic_intr, PcIsa **out, char *err,
+                size_t errlen);
 void pc_isa_free(PcIsa *isa);
 
 /* The fan-out behind ISA IRQ @n (0-15): add more controllers to it. */
