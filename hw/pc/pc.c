@@ -17,6 +17,7 @@
 #include "hw/pc/elcr.h"
 #include "hw/pc/fw_cfg.h"
 #include "hw/pc/i440fx.h"
+#include "hw/pc/hpet.h"
 #include "hw/pc/ioapic.h"
 #include "hw/pc/lapic.h"
 #include "hw/pc/isa_debug.h"
@@ -353,7 +354,6 @@ static int pc_fw_cfg_init(Machine *m, PcBoard *b, char *err, size_t errlen)
     AcpiConfig acfg;
     AcpiTables tables;
     acpi_config_default(&acfg, m->ncpus, low, high);
-    acfg.hpet = false; /* until the HPET is on this board */
     if (acpi_build(&acfg, &tables)) {
         return fail(err, errlen, "cannot build the ACPI tables");
     }
@@ -430,6 +430,17 @@ static int pc_ioapic_init(Machine *m, PcBoard *b, char *err, size_t errlen)
     for (int i = 0; i < PIIX_ISA_IRQS; i++) {
         irq_fanout_add(pc_isa_irq_fanout(b->isa, i),
                        ioapic_input(b->ioapic, i == 0 ? 2 : i));
+    }
+    /* The HPET: comparators on IOAPIC pins 20-23, or in legacy
+     * replacement on IRQ0/IRQ8 in place of the 8254 and the RTC. */
+    IrqLine pins[IOAPIC_NUM_PINS];
+    for (int i = 0; i < IOAPIC_NUM_PINS; i++) {
+        pins[i] = ioapic_input(b->ioapic, i);
+    }
+    if (!hpet_new(m, HPET_DEFAULT_BASE, pins, pc_isa_irq_source(b->isa, 0),
+                  pc_isa_irq_source(b->isa, 8),
+                  pc_isa_legacy_replacement(b->isa))) {
+        return fail(err, errlen, "cannot map the HPET");
     }
     return 0;
 }

@@ -21,6 +21,7 @@
 /* Several sources on one wire: high while any of them is. */
 typedef struct OrGate {
     uint32_t levels;
+    uint32_t masked;   /* inputs cut off (HPET legacy replacement) */
     int count;     /* sources handed out */
     int out_level;
     IrqLine out;
@@ -66,7 +67,7 @@ static void or_gate_input(void *opaque, int n, int level)
     } else {
         g->levels &= ~(1u << n);
     }
-    int out = g->levels != 0;
+    int out = (g->levels & ~g->masked) != 0;
     if (out != g->out_level) {
         g->out_level = out;
         irq_set(g->out, out);
@@ -87,6 +88,24 @@ IrqLine pc_isa_irq_source(PcIsa *isa, int n)
         return irq_line(NULL, NULL, 0);
     }
     return or_gate_source(&isa->irq_or[n]);
+}
+
+/* HPET legacy replacement: while high, the 8254 no longer drives IRQ0 nor
+ * the RTC IRQ8 (each is input 0 of its line, created first). */
+static void legacy_replacement(void *opaque, int n, int level)
+{
+    PcIsa *isa = opaque;
+    static const int lines[] = {0, 8};
+    for (int i = 0; i < 2; i++) {
+        OrGate *g = &isa->irq_or[lines[i]];
+        g->masked = level ? 1u : 0u;
+        or_gate_input(g, 0, (g->levels & 1) != 0);
+    }
+}
+
+IrqLine pc_isa_legacy_replacement(PcIsa *isa)
+{
+    return irq_line(legacy_replacement, isa, 0);
 }
 
 IrqFanout *pc_isa_irq_fanout(PcIsa *isa, int n)

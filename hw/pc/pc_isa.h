@@ -37,6 +37,8 @@ void pc_isa_free(PcIsa *isa);
 
 /* The fan-out behind ISA IRQ @n (0-15): add more controllers to it. */
 IrqFanout *pc_isa_irq_fanout(PcIsa *isa, int n);
+/* High while the HPET replaces the 8254 (IRQ0) and the RTC (IRQ8). */
+IrqLine pc_isa_legacy_replacement(PcIsa *isa);
 /* A new source line for ISA IRQ @n, ORed with the others (NULL handler
  * when @n is out of range or the line has too many sources). */
 IrqLine pc_isa_irq_source(PcIsa *isa, int n);
