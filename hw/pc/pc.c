@@ -22,6 +22,7 @@
 #include "hw/pc/lapic.h"
 #include "hw/pc/isa_debug.h"
 #include "hw/pc/pc_isa.h"
+#include "hw/pc/pc_kernel.h"
 #include "hw/pc/piix.h"
 #include "hw/pc/piix4_pm.h"
 #include "hw/pci/pci.h"
@@ -74,10 +75,6 @@ static int refuse_unbuilt(const MachineConfig *cfg, char *err, size_t errlen)
         return fail(err, errlen, "-%s: disk and floppy devices are not built "
                                  "yet (a later milestone)",
                     cfg->drives[0].option);
-    }
-    if (cfg->kernel) {
-        return fail(err, errlen, "-kernel: direct kernel boot is not built "
-                                 "yet (M3)");
     }
     if (cfg->nnetdevs > 0) {
         return fail(err, errlen, "-netdev: networking is not built yet (a "
@@ -361,6 +358,10 @@ static int pc_fw_cfg_init(Machine *m, PcBoard *b, char *err, size_t errlen)
     fw_cfg_add_file(fw, ACPI_RSDP_FILE, tables.rsdp, tables.rsdp_len);
     fw_cfg_add_file(fw, ACPI_LOADER_FILE, tables.loader, tables.loader_len);
     acpi_tables_free(&tables);
+
+    if (pc_kernel_init(m, fw, low, high, err, errlen)) {
+        return -1;
+    }
 
     for (int i = 0; i < cfg->noption_roms; i++) {
         const char *path = cfg->option_roms[i];
