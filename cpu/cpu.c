@@ -80,6 +80,7 @@ void x86_cpu_reset(X86Cpu *cpu, bool init_only)
     memset(cpu->dr, 0, sizeof(cpu->dr));
     cpu->dr[6] = 0xffff0ff0u;
     cpu->dr[7] = 0x400;
+    cpu->dr6_pending = 0;
     cpu->xcr0 = 1;
 
     cpu->halted = false;
@@ -145,7 +146,7 @@ void x86_set_eflags(X86Cpu *cpu, uint32_t value, uint32_t mask)
     }
     cpu->eflags = ((cpu->eflags & ~mask) | (value & mask)) | FL_FIXED;
     cpu->eflags &= ~FL_ARITH;
-    if ((old ^ cpu->eflags) & (FL_VM | FL_TF)) {
+    if ((old ^ cpu->eflags) & (FL_VM | FL_TF | FL_AC)) {
         x86_update_mode(cpu);
     }
 }
@@ -175,6 +176,12 @@ void x86_update_mode(X86Cpu *cpu)
                   ((cpu->eflags & FL_TF) ? X86_HF_TF : 0) |
                   ((cpu->cr0 & CR0_PG) ? X86_HF_PG : 0) |
                   ((cpu->cr4 & CR4_OSFXSR) ? X86_HF_OSFXSR : 0);
+    if ((cpu->cr0 & CR0_AM) && (cpu->eflags & FL_AC) && cpu->cpl == 3) {
+        cpu->hflags |= X86_HF_AC;
+    }
+    if (cpu->dr[7] & 0xff) {
+        cpu->hflags |= X86_HF_DBG;
+    }
 }
 
 void x86_cpu_set_pin(void *opaque, int pin, int level)

@@ -266,6 +266,7 @@ typedef struct X86Cpu {
     jmp_buf jmp_env;      /* x86_raise() returns here */
     uint64_t next_rip;    /* where the current instruction continues */
     uint64_t insn_start;  /* rip of the current instruction */
+    uint32_t dr6_pending; /* data/I/O breakpoints hit by this instruction */
     int exc_depth;        /* nested exceptions while delivering one */
     int last_exc;         /* the exception being delivered, or -1 */
     int exc_vector;       /* raised by x86_raise, for the run loop */
@@ -289,6 +290,8 @@ typedef struct X86Cpu {
 #define X86_HF_TF (1u << 8)
 #define X86_HF_PG (1u << 9)
 #define X86_HF_OSFXSR (1u << 10)
+#define X86_HF_AC (1u << 11)  /* alignment checks: CR0.AM, EFLAGS.AC, CPL 3 */
+#define X86_HF_DBG (1u << 12) /* DR7 enables a breakpoint */
 
 X86Cpu *x86_cpu_new(const CpuModel *model, int index, AddressSpace *as,
                     IoBus *io, Clock *clock, Log *log);

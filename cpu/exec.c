@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "cpu/debug.h"
 #include "cpu/disas.h"
 #include "cpu/internal.h"
 #include "cpu/ops.h"
@@ -28,6 +29,10 @@ bool x86_exception_has_error_code(int vec)
 
 void x86_raise(X86Cpu *cpu, int vector, int error_code)
 {
+    /* A fault's handler sees RF set in the pushed EFLAGS, so returning
+     * to the instruction does not hit its instruction breakpoint again
+     * (SDM vol. 3, 17.3.1.1); delivery then clears RF. */
+    cpu->eflags |= FL_RF;
     cpu->exc_vector = vector;
     cpu->exc_error = error_code;
     cpu->exc_trap = false;
@@ -90,6 +95,7 @@ static void handle_exception(X86Cpu *cpu)
         /* Traps report the instruction after the one that trapped. */
         cpu->rip = cpu->next_rip;
     }
+    cpu->dr6_pending = 0;
     if (cpu->exc_depth > 0) {
         int first = cpu->last_exc;
         if (first == EXC_DF) {
@@ -174,8 +180,10 @@ static bool handle_events(X86Cpu *cpu)
         TRACE(cpu->log, LOG_INT, "cpu%d: interrupt %#x at %04x:%08llx",
               cpu->index, vec, cpu->seg[R_CS].sel,
               (unsigned long long)cpu->rip);
+        /* A fault while delivering an external interrupt is delivered
+         * as such: the interrupt counts as benign, whatever its vector. */
         cpu->exc_depth = 1;
-        cpu->last_exc = vec; /* a fault during delivery is benign + DF */
+        cpu->last_exc = -1;
         x86_deliver(cpu, vec, -1, INT_HW, cpu->rip);
         cpu->exc_depth = 0;
         cpu->last_exc = -1;
@@ -203,18 +211,31 @@ static inline void step(X86Cpu *cpu)
     DecodedInsn d;
     bool tf = cpu->eflags & FL_TF;
     cpu->insn_start = cpu->rip;
+    if (__builtin_expect(cpu->hflags & X86_HF_DBG, 0)) {
+        x86_debug_insn_start(cpu);
+    }
+    /* RF suppresses instruction breakpoints for one instruction: it is
+     * cleared once they have been checked (IRET may set it again). */
+    cpu->eflags &= ~FL_RF;
     x86_decode(cpu, &d);
     cpu->next_rip = cpu->rip + d.len;
     if (!cpu->code64) {
         cpu->next_rip &= cpu->code32 ? 0xffffffffULL : 0xffffULL;
     }
     d.handler(cpu, &d);
+    if (cpu->next_rip == cpu->rip && d.rep && (d.op->flags & OPF_STRING)) {
+        /* A repeated string instruction yielding between iterations: an
+         * interrupt taken now returns into it without re-breaking. */
+        cpu->eflags |= FL_RF;
+    }
     cpu->rip = cpu->next_rip;
-    cpu->eflags &= ~FL_RF;
-    if (tf && !cpu->irq_shadow) {
-        /* Single-step trap after the instruction (BS in DR6). */
-        cpu->dr[6] |= 1u << 14;
-        x86_raise_trap(cpu, EXC_DB);
+    if (__builtin_expect(tf || cpu->dr6_pending, 0)) {
+        /* MOV SS and POP SS hold single-step and data breakpoint traps
+         * back for one instruction; STI does not. */
+        bool held = cpu->irq_shadow && d.opcode != 0xfb;
+        if (!held) {
+            x86_debug_insn_end(cpu, tf);
+        }
     }
 }
 

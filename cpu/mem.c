@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu/debug.h"
 #include "cpu/internal.h"
 
 /* --- the TLB --- */
@@ -356,15 +357,34 @@ uint64_t x86_seg_linear(X86Cpu *cpu, int seg, uint64_t off, unsigned size,
     return (uint32_t)(s->base + off);
 }
 
+/* Alignment checks (#AC at CPL 3 with CR0.AM and EFLAGS.AC) and data
+ * breakpoints: off the fast path unless one of them is enabled. */
+static void access_checks(X86Cpu *cpu, uint64_t lin, unsigned size,
+                          bool write)
+{
+    if ((cpu->hflags & X86_HF_AC) && (lin & (size - 1))) {
+        x86_raise(cpu, EXC_AC, 0);
+    }
+    if (cpu->hflags & X86_HF_DBG) {
+        x86_debug_data(cpu, lin, size, write);
+    }
+}
+
 uint64_t x86_read(X86Cpu *cpu, int seg, uint64_t off, unsigned size)
 {
     uint64_t lin = x86_seg_linear(cpu, seg, off, size, ACC_READ);
+    if (__builtin_expect(cpu->hflags & (X86_HF_AC | X86_HF_DBG), 0)) {
+        access_checks(cpu, lin, size, false);
+    }
     return x86_read_lin(cpu, lin, size, ACC_READ);
 }
 
 void x86_write(X86Cpu *cpu, int seg, uint64_t off, uint64_t v, unsigned size)
 {
     uint64_t lin = x86_seg_linear(cpu, seg, off, size, ACC_WRITE);
+    if (__builtin_expect(cpu->hflags & (X86_HF_AC | X86_HF_DBG), 0)) {
+        access_checks(cpu, lin, size, true);
+    }
     x86_write_lin(cpu, lin, v, size, ACC_WRITE);
 }
 
@@ -379,6 +399,9 @@ void x86_read_bytes(X86Cpu *cpu, int seg, uint64_t off, void *buf,
 {
     uint8_t *p = buf;
     uint64_t lin = x86_seg_linear(cpu, seg, off, len, ACC_READ);
+    if (__builtin_expect(cpu->hflags & X86_HF_DBG, 0)) {
+        x86_debug_data(cpu, lin, len, false);
+    }
     x86_probe_lin(cpu, lin, len, ACC_READ);
     for (unsigned i = 0; i < len; i++) {
         p[i] = x86_read_lin(cpu, lin + i, 1, ACC_READ);
@@ -390,6 +413,9 @@ void x86_write_bytes(X86Cpu *cpu, int seg, uint64_t off, const void *buf,
 {
     const uint8_t *p = buf;
     uint64_t lin = x86_seg_linear(cpu, seg, off, len, ACC_WRITE);
+    if (__builtin_expect(cpu->hflags & X86_HF_DBG, 0)) {
+        x86_debug_data(cpu, lin, len, true);
+    }
     x86_probe_lin(cpu, lin, len, ACC_WRITE);
     for (unsigned i = 0; i < len; i++) {
         x86_write_lin(cpu, lin + i, p[i], 1, ACC_WRITE);

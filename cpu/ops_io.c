@@ -2,12 +2,16 @@
  * Port I/O: IN and OUT, with the protected-mode permission checks (IOPL,
  * then the TSS I/O permission bitmap).
  */
+#include "cpu/debug.h"
 #include "cpu/internal.h"
 #include "cpu/ops.h"
 
 void x86_check_io(X86Cpu *cpu, uint16_t port, unsigned size)
 {
     unsigned iopl = (cpu->eflags & FL_IOPL) >> FL_IOPL_SHIFT;
+    if (__builtin_expect(cpu->hflags & X86_HF_DBG, 0)) {
+        x86_debug_io(cpu, port, size);
+    }
     if (!cpu->pe || (!cpu->vm86 && cpu->cpl <= iopl)) {
         return;
     }

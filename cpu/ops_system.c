@@ -269,6 +269,10 @@ HANDLER(op_mov_dr)
         x86_raise(cpu, EXC_GP, 0);
     }
     cpu->dr[dr] = v;
+    if (dr == 7) {
+        /* Breakpoint enables change the memory access path. */
+        x86_update_mode(cpu);
+    }
 }
 
 HANDLER(op_clts)

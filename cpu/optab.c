@@ -118,8 +118,10 @@ static const OpInfo grp11_v[8] = {
 static const OpInfo grp6[8] = {
     O("sldt", op_sldt_str, FORM_M, 0, G286),
     O("str", op_sldt_str, FORM_M, 0, G286),
-    O("lldt", op_lldt, FORM_M, PRIV | END, G286),
-    O("ltr", op_ltr, FORM_M, PRIV | END, G286),
+    /* CPL 0 only, but #UD (not #GP) in real and virtual-8086 mode: the
+     * handlers check. */
+    O("lldt", op_lldt, FORM_M, END, G286),
+    O("ltr", op_ltr, FORM_M, END, G286),
     O("verr", op_verr_verw, FORM_M, 0, G286),
     O("verw", op_verr_verw, FORM_M, 0, G286),
 };

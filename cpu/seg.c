@@ -122,8 +122,9 @@ void x86_iret(X86Cpu *cpu, unsigned opsize)
     x86_stack_adjust(cpu, 3 * opsize);
     uint32_t mask;
     if (cpu->vm86) {
-        /* IOPL 3: IOPL itself stays. */
-        mask = FL_ARITH | FL_TF | FL_IF | FL_DF | FL_NT | FL_AC | FL_ID;
+        /* IOPL 3: IOPL, VM, VIF and VIP stay. */
+        mask = FL_ARITH | FL_TF | FL_IF | FL_DF | FL_NT | FL_RF | FL_AC |
+               FL_ID;
     } else {
         /* Real mode: everything but VM, VIF and VIP. */
         mask = 0x257fd5u | FL_FIXED;
@@ -154,6 +155,7 @@ static void deliver_real(X86Cpu *cpu, int vec, uint64_t ret)
     cpu->eflags &= ~(FL_IF | FL_TF | FL_AC | FL_RF);
     x86_seg_load_real(cpu, R_CS, cs);
     cpu->rip = cpu->next_rip = ip;
+    x86_update_mode(cpu);
 }
 
 void x86_deliver(X86Cpu *cpu, int vec, int error_code, int kind,
