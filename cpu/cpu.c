@@ -76,6 +76,7 @@ void x86_cpu_reset(X86Cpu *cpu, bool init_only)
                               : (CR0_CD | CR0_NW);
     cpu->cr0 = CR0_ET | keep;
     cpu->cr2 = cpu->cr3 = cpu->cr4 = cpu->cr8 = 0;
+    memset(cpu->pdpte, 0, sizeof(cpu->pdpte));
     cpu->efer = 0;
     memset(cpu->dr, 0, sizeof(cpu->dr));
     cpu->dr[6] = 0xffff0ff0u;

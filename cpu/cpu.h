@@ -201,6 +201,7 @@ typedef struct X86Cpu {
     X86DescTable idt;
 
     uint64_t cr0, cr2, cr3, cr4, cr8;
+    uint64_t pdpte[4];   /* PAE (not long mode): loaded with CR3 */
     uint64_t efer;
     uint64_t dr[8];
     uint64_t xcr0;

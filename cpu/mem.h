@@ -106,6 +106,12 @@ typedef struct X86PageWalk {
 bool x86_page_walk(X86Cpu *cpu, uint64_t lin, int acc, bool user,
                    bool probe, X86PageWalk *w);
 
+/* PAE paging outside long mode uses four PDPTE registers, loaded from
+ * @cr3 when CR3 is written and when CR0/CR4 changes turn PAE paging on or
+ * change how it works. False (nothing loaded) when a present PDPTE has
+ * reserved bits set: the MOV then raises #GP(0). */
+bool x86_load_pdptes(X86Cpu *cpu, uint64_t cr3);
+
 /* Canonical in the current paging mode (48-bit; always true outside long
  * mode). */
 static inline bool x86_is_canonical(uint64_t addr)

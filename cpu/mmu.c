@@ -67,8 +67,16 @@ bool x86_page_walk(X86Cpu *cpu, uint64_t lin, int acc, bool user,
         rw &= (pde & PTE_RW) != 0;
         us &= (pde & PTE_US) != 0;
         if ((pde & PTE_PS) && (cpu->cr4 & CR4_PSE)) {
-            /* 4 MiB page; bits 13-20 hold physical bits 32-39 (PSE-36). */
-            if (pde & (1ULL << 21)) {
+            /* 4 MiB page. With PSE-36, bits 13 up hold physical address
+             * bits 32 up, as many as the CPU has; the rest of bits 13-21
+             * are reserved. */
+            unsigned high = 0;
+            if (x86_has_feature(cpu, X86_FEAT_PSE36) &&
+                x86_phys_bits(cpu) > 32) {
+                high = x86_phys_bits(cpu) > 40 ? 8 : x86_phys_bits(cpu) - 32;
+            }
+            uint64_t rsvd = ((1ULL << 22) - 1) & ~((1ULL << (13 + high)) - 1);
+            if (pde & rsvd) {
                 return walk_fault(cpu, lin, err | PF_P | PF_RSVD, probe);
             }
             frame = ((pde & 0xffc00000u) | ((pde & 0x1fe000ULL) << 19)) &
@@ -101,14 +109,10 @@ bool x86_page_walk(X86Cpu *cpu, uint64_t lin, int acc, bool user,
             table = cpu->cr3 & phys_mask & ~0xfffULL;
             levels = 4;
         } else {
-            uint64_t pdpte_addr = (cpu->cr3 & 0xffffffe0u) + ((lin >> 30) & 3) * 8;
-            uint64_t pdpte = x86_phys_read(cpu, pdpte_addr, 8);
+            /* The PDPTE registers, checked when they were loaded. */
+            uint64_t pdpte = cpu->pdpte[(lin >> 30) & 3];
             if (!(pdpte & PTE_P)) {
                 return walk_fault(cpu, lin, err, probe);
-            }
-            /* Legacy PDPTEs have no RW/US/NX and more reserved bits. */
-            if (pdpte & (rsvd_mask | 0x1e6ULL | PTE_NX)) {
-                return walk_fault(cpu, lin, err | PF_P | PF_RSVD, probe);
             }
             table = pdpte & phys_mask & ~0xfffULL;
             levels = 2;
@@ -185,5 +189,22 @@ bool x86_page_walk(X86Cpu *cpu, uint64_t lin, int acc, bool user,
     w->executable = !nx && !(!user && us && (cpu->cr4 & CR4_SMEP));
     w->dirty = (entry & PTE_D) != 0;
     w->global = (entry & PTE_G) && (cpu->cr4 & CR4_PGE);
+    return true;
+}
+
+bool x86_load_pdptes(X86Cpu *cpu, uint64_t cr3)
+{
+    uint64_t phys_mask = (1ULL << x86_phys_bits(cpu)) - 1;
+    /* Legacy PDPTEs have no RW, US, A, D, PS or NX: those bits and every
+     * address bit beyond the physical width are reserved. */
+    uint64_t rsvd = (~phys_mask & ~0xfffULL) | 0x1e6ULL;
+    uint64_t e[4];
+    for (int i = 0; i < 4; i++) {
+        e[i] = x86_phys_read(cpu, (cr3 & 0xffffffe0u) + i * 8, 8);
+        if ((e[i] & PTE_P) && (e[i] & rsvd)) {
+            return false;
+        }
+    }
+    memcpy(cpu->pdpte, e, sizeof(e));
     return true;
 }

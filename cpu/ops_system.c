@@ -146,6 +146,11 @@ void x86_write_cr0(X86Cpu *cpu, uint64_t v)
     if ((v & CR0_NW) && !(v & CR0_CD)) {
         x86_raise(cpu, EXC_GP, 0);
     }
+    if ((v & CR0_PG) && (cpu->cr4 & CR4_PAE) && !(cpu->efer & EFER_LME) &&
+        ((old ^ v) & (CR0_PG | CR0_CD | CR0_NW)) &&
+        !x86_load_pdptes(cpu, cpu->cr3)) {
+        x86_raise(cpu, EXC_GP, 0);
+    }
     /* Long mode: enabling paging with EFER.LME needs PAE and activates
      * long mode; a 64-bit code segment cannot turn paging off. */
     if ((v & CR0_PG) && !(old & CR0_PG) && (cpu->efer & EFER_LME)) {
@@ -177,6 +182,11 @@ void x86_write_cr4(X86Cpu *cpu, uint64_t v)
     if ((cpu->efer & EFER_LMA) && !(v & CR4_PAE)) {
         x86_raise(cpu, EXC_GP, 0);
     }
+    if ((cpu->cr0 & CR0_PG) && (v & CR4_PAE) && !(cpu->efer & EFER_LMA) &&
+        ((old ^ v) & (CR4_PAE | CR4_PGE | CR4_PSE | CR4_SMEP)) &&
+        !x86_load_pdptes(cpu, cpu->cr3)) {
+        x86_raise(cpu, EXC_GP, 0);
+    }
     cpu->cr4 = v;
     if ((old ^ v) & (CR4_PGE | CR4_PAE | CR4_PSE | CR4_SMEP)) {
         x86_tlb_flush(cpu, true);
@@ -187,6 +197,10 @@ void x86_write_cr4(X86Cpu *cpu, uint64_t v)
 void x86_write_cr3(X86Cpu *cpu, uint64_t v)
 {
     if (cpu->lma && (v >> x86_phys_bits(cpu))) {
+        x86_raise(cpu, EXC_GP, 0);
+    }
+    if (!cpu->lma && (cpu->cr0 & CR0_PG) && (cpu->cr4 & CR4_PAE) &&
+        !x86_load_pdptes(cpu, (uint32_t)v)) {
         x86_raise(cpu, EXC_GP, 0);
     }
     cpu->cr3 = cpu->lma ? v : (uint32_t)v;
