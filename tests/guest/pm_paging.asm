@@ -1,7 +1,7 @@
 ; Paging: 32-bit two-level tables (accessed and dirty bits, #PF error
 ; codes and CR2 for not-present, user/supervisor, read-only and CR0.WP,
 ; instruction fetches), INVLPG, global pages and CR4.PGE, 4 MiB PSE pages
-; (PSE-36 reserved bits), then PAE: 2 MiB pages, the PDPTE registers (read
+; (PSE-36 reserved bits), CR3 loaded by a task switch, then PAE: 2 MiB pages, the PDPTE registers (read
 ; at MOV CR3, #GP for reserved bits), reserved-bit faults above the
 ; physical width and for bit 63 (XD) on a CPU without NX, and EFER.NXE
 ; refused on that CPU.
@@ -18,8 +18,13 @@
 %define PD_P1   0x106000        ; PAE directory for 1-2 GiB
 %define PD_P1B  0x107000        ; its replacement
 
+%define PD2     0x108000        ; for the task switch
+%define PT2     0x109000
+%define TSS_B   0x6000
+
 %define SEL_FLAT_CODE   (SEL_FREE + 0x00)
 %define SEL_GATE_BACK   (SEL_FREE + 0x08)
+%define SEL_TSS_B       (SEL_FREE + 0x10)
 
 %define CR0_WP_BIT (1 << 16)
 %define PTE_P   1
@@ -223,6 +228,37 @@ back_in_ring0:
         mov dword [PD + 3 * 4], PT1 | PTE_P | PTE_W | PTE_U | PTE_PS
         CHECK {dword [0xc00000]}, 0x22222222    ; through PT1[0]
 
+        ; --- a task switch loads CR3 from the new TSS ---
+        mov esi, PD
+        mov edi, PD2
+        mov ecx, 1024
+        rep movsd
+        mov dword [PD2 + 1 * 4], PT2 | PTE_P | PTE_W | PTE_U
+        mov edi, PT2
+        mov ecx, 1024
+        xor eax, eax
+        rep stosd
+        mov dword [PT2], 0x202000 | PTE_P | PTE_W
+        mov edi, TSS_B
+        mov ecx, 0x68 / 4
+        rep stosd
+        mov dword [TSS_B + 0x1c], PD2
+        mov dword [TSS_B + 0x20], task_cr3
+        mov dword [TSS_B + 0x24], 2
+        mov dword [TSS_B + 0x38], STACK_SPARE
+        mov dword [TSS_B + 0x48], SEL_DATA
+        mov dword [TSS_B + 0x4c], SEL_CODE32
+        mov dword [TSS_B + 0x50], SEL_DATA
+        mov dword [TSS_B + 0x54], SEL_DATA
+        mov dword [TSS_BASE + 0x1c], PD         ; ours, for the way back
+        SET_DESC SEL_TSS_B, TSS_B, 0x67, 0x89, FL_16
+        jmp SEL_TSS_B:0
+        mov eax, cr3
+        CHECK eax, PD
+        CHECK {dword [test_scratch]}, 0x55555555
+        CHECK {dword [test_scratch + 4]}, PD2
+        CHECK {dword [0x400000]}, 0x22222222
+
         ; --- PAE ---
         mov eax, cr0
         and eax, ~(1 << 31)
@@ -309,6 +345,13 @@ back_in_ring0:
         CATCH EXC_GP, 0
 
         PASS
+
+task_cr3:
+        mov eax, [0x400000]
+        mov [test_scratch], eax
+        mov eax, cr3
+        mov [test_scratch + 4], eax
+        jmp SEL_TSS:0
 
         PM_LIB
         GUEST_LIB
