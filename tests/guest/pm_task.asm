@@ -2,8 +2,8 @@
 ; IRET back (NT, back link, busy bits, CR0.TS), INT n and exceptions
 ; through task gates (with the error code on the new task's stack), a
 ; 16-bit TSS, the LDT reload, the T bit, and the checks: busy, limit,
-; present, gate target type, and #TS on the incoming state taken in the
-; new task.
+; present, gate target type, and the #TS/#NP/#SS checks on the incoming
+; LDT and segments, taken in the new task.
 ; pcvm-args: -no-reboot
 %include "guest.inc"
 %include "pm.inc"
@@ -23,6 +23,31 @@
 %define TSS_C   0x6200
 %define TSS_E   0x6300
 %define TSS_F   0x6400
+
+%define SEL_CODE_NP     (SEL_FREE + 0x48)   ; code, not present
+%define SEL_DATA_NP     (SEL_FREE + 0x50)   ; data, not present
+
+; TS_CASE offset, value, vector, error: task E with TSS field @offset set
+; to @value faults with @vector(@error) once it is the current task; task
+; F, the handler for @vector, records the error code and comes back.
+%macro TS_CASE 4
+        mov ebx, TSS_E
+        mov eax, task_b_iret
+        mov ecx, STACK_SPARE
+        call init_tss32
+        mov dword [TSS_E + %1], %2
+        and byte [GDT_SLOT(SEL_TSS_E) + 5], ~2      ; available again
+        mov ebx, TSS_F
+        mov eax, task_f
+        mov ecx, STACK_SPARE - 0x400
+        call init_tss32
+        SET_GATE IDT_SLOT(%3), SEL_TSS_F, 0, 0x85, 0
+        mov dword [r_error], -1
+        jmp SEL_TSS_E:0
+        CHECK {dword [r_error]}, %4
+        CHECK {dword [r_link]}, SEL_TSS_E
+        SET_GATE IDT_SLOT(%3), SEL_CODE32, pm_stub_10, 0x8e, 0
+%endmacro
 
 ; Results the other tasks leave.
 %define r_tr        (test_scratch + 0)
@@ -50,6 +75,8 @@
         SET_DESC SEL_TSS_F, TSS_F, 0x67, 0x89, FL_16
         SET_DESC SEL_LDT, LDT_BASE, 0x0f, 0x82, FL_16
         SET_LDT_DESC SEL_LDT_DATA, 0x100000, 0xfff, ACC_DATA, FL_32
+        SET_DESC SEL_CODE_NP, 0xf0000, 0xffff, 0x1a, FL_32
+        SET_DESC SEL_DATA_NP, 0, 0xfffff, 0x12, FL_32G
         mov dword [0x100010], 0x5a5a1234
 
         ; --- JMP to a TSS and back ---
@@ -197,6 +224,20 @@ gp_resumed:
         CHECK {dword [TSS_E + 0x20]}, task_b_iret   ; E's EIP, unchanged
         movzx eax, byte [GDT_SLOT(SEL_TSS_E) + 5]
         CHECK eax, 0x8b                              ; E stays busy
+
+        ; More checks on E's incoming state, each taken in E by task F.
+        TS_CASE 0x60, SEL_LDT | 4, EXC_TS, SEL_LDT | 4      ; LDT in LDT
+        TS_CASE 0x60, SEL_DATA, EXC_TS, SEL_DATA            ; not an LDT
+        TS_CASE 0x4c, SEL_CODE3 & ~3, EXC_TS, SEL_CODE3 & ~3 ; DPL != RPL
+        TS_CASE 0x4c, SEL_CODE_NP, EXC_NP, SEL_CODE_NP
+        TS_CASE 0x50, SEL_DATA3, EXC_TS, SEL_DATA3 & ~3     ; RPL != CPL
+        TS_CASE 0x50, SEL_CODE32, EXC_TS, SEL_CODE32        ; not data
+        TS_CASE 0x50, SEL_DATA_NP, EXC_SS, SEL_DATA_NP
+        TS_CASE 0x54, SEL_TSS, EXC_TS, SEL_TSS              ; DS: system
+        TS_CASE 0x54, SEL_DATA_NP, EXC_NP, SEL_DATA_NP
+        SET_GATE IDT_SLOT(10), SEL_CODE32, pm_stub_10, 0x8e, 0
+        SET_GATE IDT_SLOT(11), SEL_CODE32, pm_stub_11, 0x8e, 0
+        SET_GATE IDT_SLOT(12), SEL_CODE32, pm_stub_12, 0x8e, 0
 
         ; --- the T bit: #DB on entry to the new task, BT in DR6 ---
         mov ebx, TSS_B
