@@ -58,7 +58,8 @@ bool x86_page_walk(X86Cpu *cpu, uint64_t lin, int acc, bool user,
 
     if (!pae) {
         /* 32-bit paging. */
-        uint64_t pde_addr = (cpu->cr3 & 0xfffff000u) + ((lin >> 22) & 0x3ff) * 4;
+        uint64_t pde_addr =
+            (cpu->cr3 & 0xfffff000u) + ((lin >> 22) & 0x3ff) * 4;
         uint64_t pde = x86_phys_read(cpu, pde_addr, 4);
         lv[nlv++] = (WalkLevel){pde_addr, 4};
         if (!(pde & PTE_P)) {

@@ -144,22 +144,26 @@ HANDLER(op_lmsw);
 HANDLER(op_sgdt_sidt);
 HANDLER(op_lgdt_lidt);
 HANDLER(op_invlpg);
+HANDLER(op_invd_wbinvd);
+HANDLER(op_ud);            /* exec.c */
+HANDLER(op_rsm);
+HANDLER(op_xgetbv);
+HANDLER(op_xsetbv);
+
+/* ops_desc.c: the descriptor-table instructions */
 HANDLER(op_sldt_str);
 HANDLER(op_lldt);
 HANDLER(op_ltr);
 HANDLER(op_verr_verw);
 HANDLER(op_lar);
 HANDLER(op_lsl);
-HANDLER(op_invd_wbinvd);
-HANDLER(op_ud);
+
+/* ops_sysenter.c: fast system calls */
 HANDLER(op_sysenter);
 HANDLER(op_sysexit);
 HANDLER(op_syscall);
 HANDLER(op_sysret);
 HANDLER(op_swapgs);
-HANDLER(op_rsm);
-HANDLER(op_xgetbv);
-HANDLER(op_xsetbv);
 
 /* x87 and SIMD families (fpu*.c, sse*.c); until they land, these entries
  * run op_unimp, which raises #UD and says so. */

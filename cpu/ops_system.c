@@ -1,7 +1,8 @@
 /*
  * System instructions: HLT, CPUID, RDTSC, MSRs, control and debug
- * registers, descriptor-table registers, INVLPG, cache control, and the
- * fast system calls.
+ * registers, descriptor-table registers, INVLPG and cache control. (The
+ * descriptor instructions are in ops_desc.c, SYSENTER/SYSEXIT in
+ * ops_sysenter.c.)
  */
 #include "cpu/internal.h"
 #include "cpu/models.h"

@@ -35,7 +35,10 @@ enum {
 void x86_deliver(X86Cpu *cpu, int vec, int error_code, int kind,
                  uint64_t ret);
 
-/* Protected and long mode (seg_pm.c). */
+/* Protected mode: segment loads and far JMP/CALL/RET (seg_pm.c), IRET
+ * (iret_pm.c), interrupt delivery (intr_pm.c); the helpers they share
+ * are in desc.h. Long mode is not built yet: these raise #UD there (and
+ * pm_deliver shuts down). */
 void pm_load_seg(X86Cpu *cpu, int seg, uint16_t sel);
 void pm_far_jump(X86Cpu *cpu, uint16_t sel, uint64_t off, unsigned opsize);
 void pm_far_call(X86Cpu *cpu, uint16_t sel, uint64_t off, unsigned opsize);
