@@ -38,6 +38,7 @@
         SET_GATE GDT_SLOT(SEL_GATE_VIP), SEL_CODE32, vip_ring0, 0xec, 0
         SET_GATE IDT_SLOT(32), SEL_CODE32, pm_stub_32, 0x8e, 0  ; DPL 0
         SET_GATE IDT_SLOT(33), SEL_CODE32, pm_stub_33, 0xee, 0  ; DPL 3
+        SET_GATE IDT_SLOT(35), SEL_CODE32, int35_handler, 0xe6, 0 ; 16-bit
         mov eax, cr0
         or eax, 1 << 18                 ; CR0.AM
         mov cr0, eax
@@ -106,6 +107,24 @@ ring3:
         CHECK {dword [exc_cs]}, SEL_CODE3
         CHECK {dword [exc_ss]}, SEL_DATA3
         CHECK {dword [exc_esp]}, STACK3_TOP
+
+        ; A 16-bit interrupt gate from CPL 3: a 16-bit frame on the
+        ; ring-0 stack, a 16-bit IRET back out.
+        mov ebx, esp
+        int 35
+int35_ret:
+        CHECK esp, ebx
+        CHECK {dword [test_scratch]}, int35_ret
+        CHECK {dword [test_scratch + 4]}, SEL_CODE3
+        CHECK {dword [test_scratch + 8]}, ebx
+        CHECK {dword [test_scratch + 12]}, SEL_DATA3
+        CHECK {dword [test_scratch + 16]}, STACK0_TOP - 10
+        ; RETF imm at the same level releases the parameters.
+        push dword 1
+        push dword 2
+        call SEL_CODE3:retf_imm
+        CHECK esp, ebx
+        CHECK eax, 3
 
         ; A direct far call to ring 0 code is refused; so is a DPL 0
         ; gate and a gate that is not present.
@@ -274,6 +293,24 @@ ac_resume:
         ; Back to ring 0 through a gate, then PVI.
         call (SEL_GATE_BACK | 3):0
         PM_FAIL
+
+retf_imm:
+        mov eax, [esp + 8]
+        add eax, [esp + 12]
+        retf 8
+
+; Ring 0 through the 16-bit interrupt gate: IP, CS, FLAGS, SP, SS.
+int35_handler:
+        movzx eax, word [esp]
+        mov [test_scratch], eax
+        movzx eax, word [esp + 2]
+        mov [test_scratch + 4], eax
+        movzx eax, word [esp + 6]
+        mov [test_scratch + 8], eax
+        movzx eax, word [esp + 8]
+        mov [test_scratch + 12], eax
+        mov [test_scratch + 16], esp
+        o16 iret
 
 conforming_code:
         mov eax, cs
