@@ -37,6 +37,10 @@ CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 LDFLAGS := $(SAN_FLAGS) $(EXTRA_LDFLAGS)
 LIBS := $(LIB_LIBS) -lm
 NASM := nasm
+# nasm 2.16 leaves %include files out of -MD's list when -o is given, so
+# dependencies come from a separate -M pass.
+nasm_build = $(NASM) -f bin $(1) -M -MP -MF $(@:.bin=.d) -MT $@ $< && \
+	$(NASM) -f bin $(1) -o $@ $<
 
 # Everything but main() goes into one archive that pcvm and the unit tests
 # share. Optional parts live in their own files; a feature that is off is
@@ -123,17 +127,17 @@ $(UNIT): $(UNIT_OBJS) $(LIBPCVM)
 $(BUILD)/tests/guest/%.bin: tests/guest/%.asm
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  NASM    $<")
-	$(Q)$(NASM) -f bin -I tests/guest/ -MD $(@:.bin=.d) -o $@ $<
+	$(Q)$(call nasm_build,-I tests/guest/)
 
 $(BUILD)/bios/%.bin: bios/%.asm
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  NASM    $<")
-	$(Q)$(NASM) -f bin -I bios/ -MD $(@:.bin=.d) -o $@ $<
+	$(Q)$(call nasm_build,-I bios/)
 
 $(BUILD)/bench/%.bin: bench/guest/%.asm
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  NASM    $<")
-	$(Q)$(NASM) -f bin -I bench/guest/ -I tests/guest/ -MD $(@:.bin=.d) -o $@ $<
+	$(Q)$(call nasm_build,-I bench/guest/ -I tests/guest/)
 
 deps-run:
 	$(Q)scripts/install-deps run

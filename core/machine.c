@@ -269,6 +269,9 @@ int machine_run(Machine *m)
         }
         if (m->exit_requested || m->reset_requested ||
             m->shutdown_requested) {
+            /* Still read signals: a guest in a reset loop must not make
+             * pcvm deaf to SIGTERM. */
+            poll_host(m, 0);
             continue;
         }
 
