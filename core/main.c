@@ -61,6 +61,12 @@ int main(int argc, char **argv)
         return 0;
     }
 
+    /* Until pcvm has its window (SDL), the default display is the
+     * terminal, as with -nographic: the serial console on stdio. */
+    if (cfg.display == DISPLAY_DEFAULT) {
+        cfg.nographic = true;
+    }
+
     Machine *m = machine_new(&cfg, err, sizeof(err));
     if (!m) {
         fprintf(stderr, "pcvm: %s\n", err);

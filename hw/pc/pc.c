@@ -17,6 +17,7 @@
 #include "hw/pc/elcr.h"
 #include "hw/pc/fw_cfg.h"
 #include "hw/pc/i440fx.h"
+#include "hw/pc/firmware.h"
 #include "hw/pc/hpet.h"
 #include "hw/pc/ioapic.h"
 #include "hw/pc/lapic.h"
@@ -86,10 +87,6 @@ static int refuse_unbuilt(const MachineConfig *cfg, char *err, size_t errlen)
     if (cfg->display == DISPLAY_SDL) {
         return fail(err, errlen, "-display sdl: the SDL window is not built "
                                  "yet (use -nographic)");
-    }
-    if (cfg->smp_cpus > 1) {
-        return fail(err, errlen, "-smp: more than one CPU needs the APICs, "
-                                 "not built yet (M3)");
     }
     return 0;
 }
@@ -493,15 +490,21 @@ int pc_machine_init(Machine *m, char *err, size_t errlen)
     if (map_ram(m, b, err, errlen)) {
         return -1;
     }
-    if (!cfg->bios) {
-        return fail(err, errlen, "no firmware: give -bios FILE (SeaBIOS "
-                                 "becomes the default with the PC board, M3)");
-    }
-    if (!strcmp(cfg->bios, "none")) {
+    if (cfg->bios && !strcmp(cfg->bios, "none")) {
         return fail(err, errlen, "-bios none: direct boot without firmware "
                                  "is not built yet (M4)");
     }
-    if (load_bios(m, b, cfg->bios, err, errlen)) {
+    /* The default firmware is SeaBIOS, from Debian's seabios package. */
+    char *bios = cfg->bios ? strdup(cfg->bios)
+                           : firmware_find(cfg, PC_DEFAULT_BIOS);
+    if (!bios) {
+        return fail(err, errlen, "no firmware: %s is missing (Debian package "
+                                 "seabios; or give -bios FILE / -L DIR)",
+                    PC_DEFAULT_BIOS);
+    }
+    int rc = load_bios(m, b, bios, err, errlen);
+    free(bios);
+    if (rc) {
         return -1;
     }
     if (pc_apic_init(m, b, err, errlen)) {

@@ -19,6 +19,7 @@
 #define PC_HIGHMEM_BASE 0x100000000ULL
 #define PC_BIOS_MAX_SIZE (16u << 20)
 #define PC_ISA_BIOS_SIZE (128u << 10) /* low alias below 1 MiB */
+#define PC_DEFAULT_BIOS "bios-256k.bin"
 
 int pc_machine_init(Machine *m, char *err, size_t errlen);
 /* The devices -device accepts, for "-device help". */

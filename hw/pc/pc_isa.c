@@ -170,6 +170,9 @@ static int create_serial(PcIsa *isa, char *err, size_t errlen)
         }
         IrqLine irq = pc_isa_irq_source(isa, serial_ports[i].irq);
         isa->uart[i] = uart_new(&isa->env, i, serial_ports[i].base, irq, chr);
+        if (isa->uart[i]) {
+            uart_set_paced(isa->uart[i], false);
+        }
         if (!isa->uart[i]) {
             return fail(err, errlen, "-serial: COM%d's ports %#x-%#x are "
                                      "taken", i + 1, serial_ports[i].base,

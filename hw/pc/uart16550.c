@@ -85,6 +85,7 @@ struct UartState {
     char name[16];
     DeviceInfo info;
     unsigned overrun_log;
+    bool paced;         /* characters take their time on the line */
 };
 
 static const SnapField uart_fields[] = {
@@ -184,7 +185,7 @@ static void tx_run(UartState *s, int64_t now)
         st->tx_head = (st->tx_head + 1) % UART_FIFO;
         st->tx_count--;
         st->tsr_busy = 1;
-        st->tsr_end_ns = free_at + char_ns(st);
+        st->tsr_end_ns = free_at + (s->paced ? char_ns(st) : 0);
         if (!st->tx_count) {
             st->thr_ipending = 1;
         }
@@ -508,6 +509,12 @@ static const DeviceInfo uart_info = {
     .destroy = uart_destroy,
 };
 
+void uart_set_paced(UartState *s, bool paced)
+{
+    s->paced = paced;
+    uart_update(s);
+}
+
 UartState *uart_new(const IsaEnv *env, int index, uint16_t base, IrqLine irq,
                     Chardev *chr)
 {
@@ -516,6 +523,7 @@ UartState *uart_new(const IsaEnv *env, int index, uint16_t base, IrqLine irq,
         return NULL;
     }
     snprintf(s->name, sizeof(s->name), "serial%d", index);
+    s->paced = true;
     s->info = uart_info;
     s->info.name = s->name;
     s->irq = irq;

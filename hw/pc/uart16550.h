@@ -16,10 +16,17 @@
  * DSR, DCD high). As on the PC, @irq is driven only while MCR.OUT2 is set,
  * and not in loopback, where the OUT2 pin is forced inactive. @chr may be
  * NULL: output is dropped and nothing arrives.
+ *
+ * uart_set_paced(s, false) takes the transmit time away: a character
+ * reaches @chr (or the receiver) the moment it is written, as QEMU does.
+ * The board does that for ports wired to the host, so a fast guest's
+ * console is not slowed to 9600 baud, and firmware that polls LSR with a
+ * timeout (SeaBIOS's serial console) never sees the line busy.
  */
 #ifndef PCVM_HW_UART16550_H
 #define PCVM_HW_UART16550_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/chardev.h"
@@ -31,5 +38,6 @@ typedef struct UartState UartState;
 /* NULL if the ports are taken. */
 UartState *uart_new(const IsaEnv *env, int index, uint16_t base, IrqLine irq,
                     Chardev *chr);
+void uart_set_paced(UartState *s, bool paced);
 
 #endif
