@@ -152,7 +152,7 @@ run: deps-run all
 		-device isa-debug-exit; st=$$?; [ $$st -eq 1 ] || exit $$st
 
 check: deps-check all $(UNIT) $(GUEST_BINS)
-	$(Q)tests/run.sh --build $(BUILD) unit guest cli
+	$(Q)tests/run.sh --build $(BUILD) unit guest cli boot
 
 check-unit: all $(UNIT)
 	$(Q)tests/run.sh --build $(BUILD) unit
