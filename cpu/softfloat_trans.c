@@ -1,0 +1,750 @@
+/*
+ * x87 transcendentals in software: FSIN, FCOS, FSINCOS, FPTAN, FPATAN,
+ * F2XM1, FYL2X, FYL2XP1. See softfloat.h.
+ *
+ * Everything is computed in "Xf", a float with a 128-bit significand,
+ * from series whose truncation error is below 2^-125 relative, then
+ * rounded once to 64 bits: results are correctly rounded except in
+ * cases closer to a rounding boundary than about 2^-60 ulp. Arguments of
+ * the trigonometric functions are reduced modulo pi/2 with a 448-bit 2/pi,
+ * exact for every |x| < 2^63 (the x87's own reduction uses a 66-bit pi
+ * and is less accurate for large arguments).
+ */
+#include "cpu/softfloat.h"
+
+#include "cpu/softfloat_int.h"
+
+/* sign * sig * 2^(exp - 127); sig normalized (bit 127 set) or zero. */
+typedef struct Xf {
+    bool sign;
+    int32_t exp;
+    u128 sig;
+} Xf;
+
+#define XF(e, hi, lo) {false, e, U128(hi, lo)}
+
+static const Xf xf_pi = XF(1, 0xc90fdaa22168c234ULL, 0xc4c6628b80dc1cd1ULL);
+static const Xf xf_pi_2 = XF(0, 0xc90fdaa22168c234ULL, 0xc4c6628b80dc1cd1ULL);
+static const Xf xf_ln2 = XF(-1, 0xb17217f7d1cf79abULL, 0xc9e3b39803f2f6afULL);
+static const Xf xf_inv_ln2 = XF(0, 0xb8aa3b295c17f0bbULL,
+                                0xbe87fed0691d3e89ULL);
+
+/* atan(j/16), j = 1..16. */
+static const Xf xf_atan_tab[16] = {
+    XF(-5, 0xffaaddb967ef4e36ULL, 0xcb2792dc0e2e0d51ULL),
+    XF(-4, 0xfeadd4d5617b6e32ULL, 0xc897989f3e888ef7ULL),
+    XF(-3, 0xbdcbda5e72d81134ULL, 0x7b0b4f881c9c7487ULL),
+    XF(-3, 0xfadbafc96406eb15ULL, 0x6dc79ef5f7a217e5ULL),
+    XF(-2, 0x9b13b9b83f5e5e69ULL, 0xc5abb498d27af329ULL),
+    XF(-2, 0xb7b0ca0f26f78473ULL, 0x8aa32122dcfe4483ULL),
+    XF(-2, 0xd327761e611fe5b6ULL, 0x427c95e9001e7137ULL),
+    XF(-2, 0xed63382b0dda7b45ULL, 0x6fe445ecbc3a8d03ULL),
+    XF(-1, 0x832bf4a6d9867e2aULL, 0x4b6a09cb61a515c1ULL),
+    XF(-1, 0x8f005d5ef7f59f9bULL, 0x5c835e1665c43747ULL),
+    XF(-1, 0x9a2f80e671bdda20ULL, 0x4226f8e2204ff3bdULL),
+    XF(-1, 0xa4bc7d1934f70924ULL, 0x19a87f2a457dac9fULL),
+    XF(-1, 0xaeac4c38b4d8c080ULL, 0x14725e2f3e52070bULL),
+    XF(-1, 0xb8053e2bc2319e73ULL, 0xcb2da55210a4443dULL),
+    XF(-1, 0xc0ce85b8ac526640ULL, 0x89dd62c46e92fa25ULL),
+    XF(-1, 0xc90fdaa22168c234ULL, 0xc4c6628b80dc1cd1ULL),
+};
+
+/* floor(2/pi * 2^448), least significant word first. */
+static const uint64_t two_over_pi[7] = {
+    0xfe1deb1cb129a73eULL, 0x06492eea09d1921cULL, 0xb7246e3a424dd2e0ULL,
+    0xfe5163abdebbc561ULL, 0xdb6295993c439041ULL, 0xfc2757d1f534ddc0ULL,
+    0xa2f9836e4e441529ULL,
+};
+
+/* --- Xf arithmetic --- */
+
+static Xf xf_make(bool sign, int32_t exp, u128 sig)
+{
+    Xf r = {sign, exp, sig};
+    if (sig == 0) {
+        r.exp = 0;
+        return r;
+    }
+    int lz = clz128(sig);
+    r.sig = sig << lz;
+    r.exp = exp - lz;
+    return r;
+}
+
+static bool xf_is_zero(Xf a) { return a.sig == 0; }
+
+static Xf xf_neg(Xf a)
+{
+    a.sign = !a.sign;
+    return a;
+}
+
+static Xf xf_from_unp(const FloatUnp *u)
+{
+    return xf_make(u->sign, u->exp, (u128)u->sig << 64);
+}
+
+static Xf xf_from_int(int64_t v)
+{
+    FloatUnp u = float_unp_int(v);
+    return xf_from_unp(&u);
+}
+
+/* a * 2^n */
+static Xf xf_ldexp(Xf a, int32_t n)
+{
+    if (!xf_is_zero(a)) {
+        a.exp += n;
+    }
+    return a;
+}
+
+static Xf xf_add(Xf a, Xf b)
+{
+    if (xf_is_zero(a)) {
+        return b;
+    }
+    if (xf_is_zero(b)) {
+        return a;
+    }
+    if (a.exp < b.exp || (a.exp == b.exp && a.sig < b.sig)) {
+        Xf t = a;
+        a = b;
+        b = t;
+    }
+    int64_t d = (int64_t)a.exp - b.exp;
+    u128 x = a.sig >> 1;
+    u128 y = shr_jam128(b.sig >> 1, d > 200 ? 200 : (int32_t)d);
+    u128 s = a.sign == b.sign ? x + y : x - y;
+    return xf_make(a.sign, a.exp + 1, s);
+}
+
+static Xf xf_sub(Xf a, Xf b) { return xf_add(a, xf_neg(b)); }
+
+static Xf xf_mul(Xf a, Xf b)
+{
+    if (xf_is_zero(a) || xf_is_zero(b)) {
+        return xf_make(a.sign ^ b.sign, 0, 0);
+    }
+    const u128 m64 = ~(uint64_t)0;
+    uint64_t ah = (uint64_t)(a.sig >> 64), al = (uint64_t)a.sig;
+    uint64_t bh = (uint64_t)(b.sig >> 64), bl = (uint64_t)b.sig;
+    u128 hh = (u128)ah * bh, hl = (u128)ah * bl;
+    u128 lh = (u128)al * bh, ll = (u128)al * bl;
+    u128 mid = (hl & m64) + (lh & m64) + (ll >> 64);
+    u128 hi = hh + (hl >> 64) + (lh >> 64) + (mid >> 64);
+    bool sticky = ((uint64_t)mid | (uint64_t)ll) != 0;
+    int32_t e = a.exp + b.exp + 1;
+    if (!(hi >> 127)) {
+        hi = (hi << 1) | ((mid >> 63) & 1);
+        e--;
+    }
+    return xf_make(a.sign ^ b.sign, e, hi | sticky);
+}
+
+static Xf xf_div(Xf a, Xf b)
+{
+    if (xf_is_zero(a)) {
+        return a;
+    }
+    u128 r = a.sig, d = b.sig, q = 0;
+    int32_t e = a.exp - b.exp;
+    bool carry = false;
+    if (r < d) {
+        carry = r >> 127;
+        r <<= 1;
+        e--;
+    }
+    for (int i = 0; i < 128; i++) {
+        bool ge = carry || r >= d;
+        if (ge) {
+            r -= d;
+        }
+        q = (q << 1) | ge;
+        carry = r >> 127;
+        r <<= 1;
+    }
+    return xf_make(a.sign ^ b.sign, e, q | (r != 0));
+}
+
+/* a / d for a small positive integer d. */
+static Xf xf_div_u64(Xf a, uint64_t d)
+{
+    if (xf_is_zero(a)) {
+        return a;
+    }
+    u128 qh = a.sig / d;
+    u128 r = a.sig % d;
+    u128 ql = (r << 64) / d;
+    bool sticky = ((r << 64) % d) != 0;
+    int lz = clz128(qh); /* 0..64: qh >= 2^63 */
+    u128 s = (qh << lz) | (ql >> (64 - lz));
+    uint64_t lost = lz == 0 ? (uint64_t)ql
+                    : lz < 64 ? (uint64_t)ql & ((1ULL << (64 - lz)) - 1)
+                              : 0;
+    sticky |= lost != 0;
+    return xf_make(a.sign, a.exp - lz, s | sticky);
+}
+
+/* |a| < |b| */
+static bool xf_mag_less(Xf a, Xf b)
+{
+    if (xf_is_zero(a) || xf_is_zero(b)) {
+        return xf_is_zero(a) && !xf_is_zero(b);
+    }
+    return a.exp < b.exp || (a.exp == b.exp && a.sig < b.sig);
+}
+
+/* Round to fx80; @inexact forces the sticky bit (irrational results). */
+static Fx80 xf_round(FloatEnv *env, Xf a, bool inexact)
+{
+    if (xf_is_zero(a)) {
+        return fx80_zero(a.sign);
+    }
+    return float_raw_to_fx80(float_round_pack(env, &float_fmt_x80, 64,
+                                              a.sign, a.exp,
+                                              a.sig | inexact));
+}
+
+/* Has @t become negligible next to @sum? */
+static bool xf_negligible(Xf t, Xf sum)
+{
+    return xf_is_zero(t) || (!xf_is_zero(sum) && t.exp < sum.exp - 130);
+}
+
+/* --- kernels --- */
+
+/* sin(r) and cos(r) for |r| < 1. */
+static Xf xf_sin_kernel(Xf r)
+{
+    if (xf_is_zero(r)) {
+        return r;
+    }
+    Xf s = xf_mul(r, r), term = r, sum = r;
+    for (uint64_t k = 1; k < 40; k++) {
+        term = xf_neg(xf_div_u64(xf_mul(term, s), (2 * k) * (2 * k + 1)));
+        sum = xf_add(sum, term);
+        if (xf_negligible(term, sum)) {
+            break;
+        }
+    }
+    return sum;
+}
+
+static Xf xf_cos_kernel(Xf r)
+{
+    Xf one = xf_from_int(1);
+    if (xf_is_zero(r)) {
+        return one;
+    }
+    Xf s = xf_mul(r, r), term = one, sum = one;
+    for (uint64_t k = 1; k < 40; k++) {
+        term = xf_neg(xf_div_u64(xf_mul(term, s), (2 * k - 1) * (2 * k)));
+        sum = xf_add(sum, term);
+        if (xf_negligible(term, sum)) {
+            break;
+        }
+    }
+    return sum;
+}
+
+/* Bits [pos, pos + 63] of a little-endian word array (zeros outside). */
+static uint64_t bits64(const uint64_t *w, int n, int pos)
+{
+    int wi = pos >= 0 ? pos / 64 : -((-pos + 63) / 64);
+    int sh = pos - wi * 64;
+    uint64_t lo = (wi >= 0 && wi < n) ? w[wi] : 0;
+    uint64_t hi = (wi + 1 >= 0 && wi + 1 < n) ? w[wi + 1] : 0;
+    return sh ? (lo >> sh) | (hi << (64 - sh)) : lo;
+}
+
+/*
+ * |x| = n * pi/2 + r with |r| <= pi/4 (|x| < 1 is left alone); returns
+ * n mod 4. @a is finite, nonzero, with exp < 63.
+ */
+static unsigned reduce_pio2(const FloatUnp *a, Xf *r)
+{
+    FloatUnp m = *a;
+    m.sign = false;
+    if (m.exp < 0) {
+        *r = xf_from_unp(&m);
+        return 0;
+    }
+    /* P = sig * floor(2/pi * 2^448): x * 2/pi = P * 2^-(448 + 63 - exp). */
+    uint64_t p[8];
+    u128 carry = 0;
+    for (int i = 0; i < 7; i++) {
+        u128 t = (u128)m.sig * two_over_pi[i] + carry;
+        p[i] = (uint64_t)t;
+        carry = t >> 64;
+    }
+    p[7] = (uint64_t)carry;
+    int fb = 448 + 63 - m.exp; /* fraction bits: 449..511 */
+    unsigned n = (unsigned)(bits64(p, 8, fb) & 3);
+    bool neg = (bits64(p, 8, fb - 1) & 1) != 0;
+    if (neg) {
+        /* Round to the nearest multiple: r = -(1 - frac) * pi/2. */
+        n = (n + 1) & 3;
+        uint64_t c = 1;
+        for (int i = 0; i < 8; i++) {
+            uint64_t v = ~p[i] + c;
+            c = (c && v == 0) ? 1 : 0;
+            p[i] = v;
+        }
+    }
+    /* Keep the fraction only. */
+    for (int i = 0; i < 8; i++) {
+        int lo = i * 64;
+        if (lo >= fb) {
+            p[i] = 0;
+        } else if (lo + 64 > fb) {
+            p[i] &= (1ULL << (fb - lo)) - 1;
+        }
+    }
+    int top = -1;
+    for (int i = 7; i >= 0 && top < 0; i--) {
+        if (p[i]) {
+            top = i * 64 + 63 - __builtin_clzll(p[i]);
+        }
+    }
+    if (top < 0) {
+        *r = xf_make(false, 0, 0);
+        return n;
+    }
+    u128 f = U128(bits64(p, 8, top - 127 + 64), bits64(p, 8, top - 127));
+    Xf frac = xf_make(neg, top - fb, f | 1);
+    *r = xf_mul(frac, xf_pi_2);
+    return n;
+}
+
+/* Trig prologue: NaNs, invalid operands, zero, range and denormals.
+ * Returns 0 to compute, 1 if *out holds the answer, 2 if out of range. */
+static int trig_check(FloatEnv *env, Fx80 a, FloatUnp *u, Fx80 *out)
+{
+    *u = float_unp_fx80(a);
+    if (u->cls == FLOAT_CLASS_UNSUPPORTED || u->cls == FLOAT_CLASS_INF) {
+        *out = float_raw_to_fx80(float_invalid(env, &float_fmt_x80));
+        return 1;
+    }
+    if (unp_is_nan(u)) {
+        *out = float_raw_to_fx80(float_propagate_nan(env, &float_fmt_x80, u,
+                                                     NULL));
+        return 1;
+    }
+    if (u->cls == FLOAT_CLASS_NORMAL && u->exp >= 63) {
+        return 2;
+    }
+    if (float_denormal_check(env, u, NULL)) {
+        *out = a;
+        return 1;
+    }
+    return 0;
+}
+
+/* sin and cos of x (finite, nonzero, |x| < 2^63). */
+static void xf_sincos(const FloatUnp *u, Xf *s, Xf *c)
+{
+    Xf r;
+    unsigned n = reduce_pio2(u, &r);
+    Xf sr = xf_sin_kernel(r), cr = xf_cos_kernel(r);
+    switch (n) {
+    case 0: *s = sr; *c = cr; break;
+    case 1: *s = cr; *c = xf_neg(sr); break;
+    case 2: *s = xf_neg(sr); *c = xf_neg(cr); break;
+    default: *s = xf_neg(cr); *c = sr; break;
+    }
+    if (u->sign) {
+        *s = xf_neg(*s);
+    }
+}
+
+bool fx80_sincos(FloatEnv *env, Fx80 a, Fx80 *s, Fx80 *c)
+{
+    FloatUnp u;
+    Fx80 out;
+    switch (trig_check(env, a, &u, &out)) {
+    case 1:
+        *s = *c = out;
+        return true;
+    case 2:
+        return false;
+    default:
+        break;
+    }
+    if (u.cls == FLOAT_CLASS_ZERO) {
+        *s = a;
+        *c = fx80_one();
+        return true;
+    }
+    Xf xs, xc;
+    xf_sincos(&u, &xs, &xc);
+    /* Both results are stored: C1 reports the last one rounded (cos). */
+    *s = xf_round(env, xs, true);
+    env->flags &= ~FLOAT_ROUNDED_UP;
+    *c = xf_round(env, xc, true);
+    return true;
+}
+
+bool fx80_sin(FloatEnv *env, Fx80 a, Fx80 *r)
+{
+    FloatUnp u;
+    switch (trig_check(env, a, &u, r)) {
+    case 1:
+        return true;
+    case 2:
+        return false;
+    default:
+        break;
+    }
+    if (u.cls == FLOAT_CLASS_ZERO) {
+        *r = a;
+        return true;
+    }
+    Xf xs, xc;
+    xf_sincos(&u, &xs, &xc);
+    *r = xf_round(env, xs, true);
+    return true;
+}
+
+bool fx80_cos(FloatEnv *env, Fx80 a, Fx80 *r)
+{
+    FloatUnp u;
+    switch (trig_check(env, a, &u, r)) {
+    case 1:
+        return true;
+    case 2:
+        return false;
+    default:
+        break;
+    }
+    if (u.cls == FLOAT_CLASS_ZERO) {
+        *r = fx80_one();
+        return true;
+    }
+    Xf xs, xc;
+    xf_sincos(&u, &xs, &xc);
+    *r = xf_round(env, xc, true);
+    return true;
+}
+
+bool fx80_tan(FloatEnv *env, Fx80 a, Fx80 *r)
+{
+    FloatUnp u;
+    switch (trig_check(env, a, &u, r)) {
+    case 1:
+        return true;
+    case 2:
+        return false;
+    default:
+        break;
+    }
+    if (u.cls == FLOAT_CLASS_ZERO) {
+        *r = a;
+        return true;
+    }
+    Xf xs, xc;
+    xf_sincos(&u, &xs, &xc);
+    *r = xf_round(env, xf_div(xs, xc), true);
+    return true;
+}
+
+/* atan(t) for 0 <= t <= 1. */
+static Xf xf_atan_unit(Xf t)
+{
+    if (xf_is_zero(t)) {
+        return t;
+    }
+    /* j = round(16 t); atan(t) = atan(j/16) + atan(u),
+     * u = (t - j/16) / (1 + t j/16), |u| <= 1/32. */
+    int sh = 127 - (t.exp + 4);
+    uint64_t j = 0;
+    if (sh <= 127 && sh >= 0) {
+        u128 q = t.sig >> sh;
+        bool half = sh >= 1 && ((t.sig >> (sh - 1)) & 1);
+        j = (uint64_t)q + half;
+    }
+    Xf u = t, base = xf_make(false, 0, 0);
+    if (j) {
+        Xf c = xf_ldexp(xf_from_int((int64_t)j), -4);
+        Xf num = xf_sub(t, c);
+        Xf den = xf_add(xf_from_int(1), xf_mul(t, c));
+        u = xf_div(num, den);
+        base = xf_atan_tab[j - 1];
+    }
+    Xf u2 = xf_mul(u, u), p = u, sum = u;
+    for (uint64_t k = 1; k < 60 && !xf_is_zero(u); k++) {
+        p = xf_neg(xf_mul(p, u2));
+        Xf term = xf_div_u64(p, 2 * k + 1);
+        sum = xf_add(sum, term);
+        if (xf_negligible(term, sum)) {
+            break;
+        }
+    }
+    return xf_add(base, sum);
+}
+
+Fx80 fx80_atan2(FloatEnv *env, Fx80 fy, Fx80 fx)
+{
+    FloatUnp y = float_unp_fx80(fy), x = float_unp_fx80(fx);
+    const FloatFmt *f = &float_fmt_x80;
+    if (y.cls == FLOAT_CLASS_UNSUPPORTED || x.cls == FLOAT_CLASS_UNSUPPORTED) {
+        return float_raw_to_fx80(float_invalid(env, f));
+    }
+    if (unp_is_nan(&y) || unp_is_nan(&x)) {
+        return float_raw_to_fx80(float_propagate_nan(env, f, &x, &y));
+    }
+    Xf angle;
+    if (y.cls == FLOAT_CLASS_INF || x.cls == FLOAT_CLASS_INF) {
+        float_denormal_check(env, &x, &y);
+        if (y.cls == FLOAT_CLASS_INF && x.cls == FLOAT_CLASS_INF) {
+            angle = xf_ldexp(xf_pi, -2); /* pi/4 or 3pi/4 */
+            if (x.sign) {
+                angle = xf_sub(xf_pi, angle);
+            }
+        } else if (y.cls == FLOAT_CLASS_INF) {
+            angle = xf_pi_2;
+        } else if (x.sign) {
+            angle = xf_pi;
+        } else {
+            return fx80_zero(y.sign);
+        }
+        angle.sign = y.sign;
+        return xf_round(env, angle, true);
+    }
+    if (float_denormal_check(env, &x, &y)) {
+        return fy;
+    }
+    if (y.cls == FLOAT_CLASS_ZERO) {
+        if (!x.sign) {
+            return fx80_zero(y.sign);
+        }
+        angle = xf_pi;
+    } else if (x.cls == FLOAT_CLASS_ZERO) {
+        angle = xf_pi_2;
+    } else {
+        Xf ax = xf_from_unp(&x), ay = xf_from_unp(&y);
+        ax.sign = ay.sign = false;
+        if (!xf_mag_less(ax, ay)) {
+            angle = xf_atan_unit(xf_div(ay, ax));
+        } else {
+            angle = xf_sub(xf_pi_2, xf_atan_unit(xf_div(ax, ay)));
+        }
+        if (x.sign) {
+            angle = xf_sub(xf_pi, angle);
+        }
+    }
+    angle.sign = y.sign;
+    return xf_round(env, angle, true);
+}
+
+/* e^z - 1 for |z| < 1, keeping relative precision for tiny z. */
+static Xf xf_expm1(Xf z)
+{
+    Xf term = z, sum = z;
+    for (uint64_t k = 2; k < 60 && !xf_is_zero(z); k++) {
+        term = xf_div_u64(xf_mul(term, z), k);
+        sum = xf_add(sum, term);
+        if (xf_negligible(term, sum)) {
+            break;
+        }
+    }
+    return sum;
+}
+
+Fx80 fx80_2xm1(FloatEnv *env, Fx80 fa)
+{
+    FloatUnp a = float_unp_fx80(fa);
+    const FloatFmt *f = &float_fmt_x80;
+    if (a.cls == FLOAT_CLASS_UNSUPPORTED) {
+        return float_raw_to_fx80(float_invalid(env, f));
+    }
+    if (unp_is_nan(&a)) {
+        return float_raw_to_fx80(float_propagate_nan(env, f, &a, NULL));
+    }
+    if (a.cls == FLOAT_CLASS_ZERO) {
+        return fa;
+    }
+    if (a.cls == FLOAT_CLASS_INF) {
+        /* Outside the architected domain; the limits of 2^x - 1. */
+        return a.sign ? float_raw_to_fx80((FloatRaw){true, 16383, 1ULL << 63})
+                      : fa;
+    }
+    if (float_denormal_check(env, &a, NULL)) {
+        return fa;
+    }
+    Xf minus_one = xf_from_int(-1);
+    if (a.exp >= 15) {
+        /* |x| >= 32768 (the x87 leaves this undefined): 2^x - 1 is
+         * infinite or -1 for any fx80. */
+        if (!a.sign) {
+            return xf_round(env, xf_make(false, 40000, (u128)1 << 127),
+                            true);
+        }
+        return xf_round(env, xf_make(true, -1, ~(u128)0), true);
+    }
+    /* x = n + g with n an integer and |g| <= 1/2. */
+    Xf x = xf_from_unp(&a);
+    int32_t n = 0;
+    if (a.exp >= -1) {
+        u128 whole = shr_jam128((u128)a.sig << 64, 63 - a.exp);
+        uint64_t ip = (uint64_t)(whole >> 64);
+        if ((uint64_t)whole >= (1ULL << 63)) {
+            ip++;
+        }
+        n = a.sign ? -(int32_t)ip : (int32_t)ip;
+    }
+    Xf g = xf_sub(x, xf_from_int(n));
+    Xf two_n = xf_ldexp(xf_from_int(1), n);
+    if (xf_is_zero(g)) {
+        /* 2^n - 1 exactly. */
+        return xf_round(env, xf_add(two_n, minus_one), false);
+    }
+    Xf e = xf_expm1(xf_mul(g, xf_ln2));
+    if (n == 0) {
+        return xf_round(env, e, true);
+    }
+    /* 2^n (1 + e) - 1 = 2^n e + (2^n - 1) */
+    Xf r = xf_add(xf_ldexp(e, n), xf_add(two_n, minus_one));
+    return xf_round(env, r, true);
+}
+
+/* atanh(s) = s + s^3/3 + s^5/5 + ... for |s| < 1/2. */
+static Xf xf_atanh_series(Xf s)
+{
+    Xf s2 = xf_mul(s, s), p = s, sum = s;
+    for (uint64_t k = 1; k < 100 && !xf_is_zero(s); k++) {
+        p = xf_mul(p, s2);
+        Xf term = xf_div_u64(p, 2 * k + 1);
+        sum = xf_add(sum, term);
+        if (xf_negligible(term, sum)) {
+            break;
+        }
+    }
+    return sum;
+}
+
+/* log2(m) for m > 0. */
+static Xf xf_log2(Xf m)
+{
+    static const u128 sqrt2 = U128(0xb504f333f9de6484ULL,
+                                   0x597d89b3754abe9fULL);
+    /* m = 2^k * w with w in [sqrt(1/2), sqrt(2)). */
+    int32_t k = m.exp;
+    Xf w = m;
+    w.exp = 0;
+    if (w.sig >= sqrt2) {
+        w.exp = -1;
+        k++;
+    }
+    Xf one = xf_from_int(1);
+    Xf s = xf_div(xf_sub(w, one), xf_add(w, one));
+    Xf ln = xf_ldexp(xf_atanh_series(s), 1);
+    return xf_add(xf_from_int(k), xf_mul(ln, xf_inv_ln2));
+}
+
+Fx80 fx80_yl2x(FloatEnv *env, Fx80 fx, Fx80 fy)
+{
+    FloatUnp x = float_unp_fx80(fx), y = float_unp_fx80(fy);
+    const FloatFmt *f = &float_fmt_x80;
+    if (x.cls == FLOAT_CLASS_UNSUPPORTED || y.cls == FLOAT_CLASS_UNSUPPORTED) {
+        return float_raw_to_fx80(float_invalid(env, f));
+    }
+    if (unp_is_nan(&x) || unp_is_nan(&y)) {
+        return float_raw_to_fx80(float_propagate_nan(env, f, &x, &y));
+    }
+    if (x.sign && x.cls != FLOAT_CLASS_ZERO) {
+        return float_raw_to_fx80(float_invalid(env, f));
+    }
+    if (x.cls == FLOAT_CLASS_ZERO) {
+        if (y.cls == FLOAT_CLASS_ZERO) {
+            return float_raw_to_fx80(float_invalid(env, f));
+        }
+        if (y.cls != FLOAT_CLASS_INF) {
+            env->flags |= FLOAT_DIVZERO;
+        }
+        return float_raw_to_fx80(float_raw_inf(f, !y.sign));
+    }
+    /* Where log2(x) is negative, zero or positive. */
+    int lsign = x.cls == FLOAT_CLASS_INF ? 1
+                : x.exp < 0             ? -1
+                : x.exp > 0 || x.sig != (1ULL << 63) ? 1 : 0;
+    if (x.cls == FLOAT_CLASS_INF || y.cls == FLOAT_CLASS_INF) {
+        if (lsign == 0 || y.cls == FLOAT_CLASS_ZERO) {
+            return float_raw_to_fx80(float_invalid(env, f));
+        }
+        float_denormal_check(env, &x, &y);
+        return float_raw_to_fx80(float_raw_inf(f, y.sign ^ (lsign < 0)));
+    }
+    if (float_denormal_check(env, &x, &y)) {
+        return fy;
+    }
+    if (y.cls == FLOAT_CLASS_ZERO || lsign == 0) {
+        return fx80_zero(y.sign ^ (lsign < 0));
+    }
+    if (x.sig == (1ULL << 63)) {
+        /* log2 of a power of two is an integer: one rounding. */
+        FloatEnv e = *env;
+        e.precision = 64;
+        Fx80 r = fx80_arith(&e, FLOAT_MUL, y, float_unp_int(x.exp));
+        env->flags |= e.flags;
+        return r;
+    }
+    Xf l = xf_log2(xf_from_unp(&x));
+    return xf_round(env, xf_mul(xf_from_unp(&y), l), true);
+}
+
+Fx80 fx80_yl2xp1(FloatEnv *env, Fx80 fx, Fx80 fy)
+{
+    FloatUnp x = float_unp_fx80(fx), y = float_unp_fx80(fy);
+    const FloatFmt *f = &float_fmt_x80;
+    if (x.cls == FLOAT_CLASS_UNSUPPORTED || y.cls == FLOAT_CLASS_UNSUPPORTED) {
+        return float_raw_to_fx80(float_invalid(env, f));
+    }
+    if (unp_is_nan(&x) || unp_is_nan(&y)) {
+        return float_raw_to_fx80(float_propagate_nan(env, f, &x, &y));
+    }
+    /* Outside |x| < 1 - sqrt(2)/2 the x87 leaves the result undefined;
+     * this goes on with log2(1 + x) while 1 + x > 0. */
+    int lsign; /* sign of log2(1 + x) */
+    if (x.cls == FLOAT_CLASS_ZERO) {
+        lsign = 0;
+    } else if (!x.sign) {
+        lsign = 1;
+    } else if (x.cls == FLOAT_CLASS_INF || x.exp > 0 ||
+               (x.exp == 0 && x.sig != (1ULL << 63))) {
+        return float_raw_to_fx80(float_invalid(env, f)); /* x < -1 */
+    } else if (x.exp == 0) {
+        /* x = -1: log2(0) */
+        if (y.cls == FLOAT_CLASS_ZERO) {
+            return float_raw_to_fx80(float_invalid(env, f));
+        }
+        if (y.cls != FLOAT_CLASS_INF) {
+            env->flags |= FLOAT_DIVZERO;
+        }
+        return float_raw_to_fx80(float_raw_inf(f, !y.sign));
+    } else {
+        lsign = -1;
+    }
+    if (x.cls == FLOAT_CLASS_INF || y.cls == FLOAT_CLASS_INF) {
+        if (lsign == 0 || y.cls == FLOAT_CLASS_ZERO) {
+            return float_raw_to_fx80(float_invalid(env, f));
+        }
+        float_denormal_check(env, &x, &y);
+        return float_raw_to_fx80(float_raw_inf(f, y.sign ^ (lsign < 0)));
+    }
+    if (float_denormal_check(env, &x, &y)) {
+        return fy;
+    }
+    if (y.cls == FLOAT_CLASS_ZERO || lsign == 0) {
+        return fx80_zero(y.sign ^ x.sign);
+    }
+    Xf xx = xf_from_unp(&x), l;
+    if (x.exp < -1) {
+        /* ln(1 + x) = 2 atanh(x / (2 + x)) keeps tiny x exact. */
+        Xf s = xf_div(xx, xf_add(xf_from_int(2), xx));
+        l = xf_mul(xf_ldexp(xf_atanh_series(s), 1), xf_inv_ln2);
+    } else {
+        l = xf_log2(xf_add(xf_from_int(1), xx));
+    }
+    return xf_round(env, xf_mul(xf_from_unp(&y), l), true);
+}
