@@ -4,7 +4,8 @@
  * Promise: a vCPU has input pins driven like any interrupt line (INTR is a
  * level; NMI, INIT and SMI act on the rising edge; A20 masks address bit 20
  * while low) and asks the board's interrupt controller for a vector when it
- * takes INTR (the INTA cycle). The board wires pins; the CPU knows no device.
+ * takes INTR (the INTA cycle). IGNNE# is a level: while high, x87 errors do
+ * not stop the CPU. The board wires pins; the CPU knows no device.
  */
 #ifndef PCVM_VCPU_H
 #define PCVM_VCPU_H
@@ -15,6 +16,7 @@ typedef enum VcpuPin {
     VCPU_PIN_INIT,
     VCPU_PIN_SMI,
     VCPU_PIN_A20,
+    VCPU_PIN_IGNNE, /* ignore x87 errors (the PC's port F0h latch) */
     VCPU_PIN_COUNT
 } VcpuPin;
 

@@ -104,6 +104,7 @@ void x86_cpu_reset(X86Cpu *cpu, bool init_only)
         cpu->fop = 0;
         cpu->fip = cpu->fdp = 0;
         cpu->fcs = cpu->fds = 0;
+        x86_fpu_update_ferr(cpu);
         memset(cpu->xmm, 0, sizeof(cpu->xmm));
         cpu->mxcsr = 0x1f80;
         cpu->tsc_offset = 0;

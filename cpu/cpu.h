@@ -23,6 +23,7 @@
 
 #include "core/clock.h"
 #include "core/ioport.h"
+#include "core/irq.h"
 #include "core/log.h"
 #include "core/memory.h"
 #include "core/vcpu.h"
@@ -228,6 +229,10 @@ typedef struct X86Cpu {
     uint16_t fop;
     uint64_t fip, fdp;
     uint16_t fcs, fds;
+    /* FERR#: the PC-style x87 error output (CR0.NE clear), level = ES.
+     * The board may wire it to IRQ13; unconnected it does nothing. */
+    IrqLine ferr;
+    bool ferr_level;
 
     /* SSE */
     X86Xmm xmm[16];

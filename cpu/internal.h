@@ -223,6 +223,9 @@ void x86_write_cr4(X86Cpu *cpu, uint64_t v);
 __attribute__((noreturn)) void x86_unimplemented(X86Cpu *cpu,
                                                  const DecodedInsn *d);
 
+/* Drive the FERR# output from the x87 status (after RESET). */
+void x86_fpu_update_ferr(X86Cpu *cpu);
+
 /* Flush retired-instruction counts to the clock before touching devices,
  * so they see the right virtual time under -icount. */
 void x86_sync_icount(X86Cpu *cpu);

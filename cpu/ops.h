@@ -165,10 +165,19 @@ HANDLER(op_syscall);
 HANDLER(op_sysret);
 HANDLER(op_swapgs);
 
-/* x87 and SIMD families (fpu*.c, sse*.c); until they land, these entries
+/* x87 and SIMD families (fpu*.c, mmx.c, sse*.c); entries not built yet
  * run op_unimp, which raises #UD and says so. */
 HANDLER(op_x87);
 HANDLER(op_fwait);
+HANDLER(op_fxsave);
+HANDLER(op_fxrstor);
+HANDLER(op_mmx);          /* MMX mm, mm/m64 operations, by opcode */
+HANDLER(op_mmx_shift_imm); /* 0F 71-73: shifts by imm8 */
+HANDLER(op_mmx_movd_load); /* 0F 6E */
+HANDLER(op_mmx_movd_store); /* 0F 7E */
+HANDLER(op_mmx_movq_load); /* 0F 6F */
+HANDLER(op_mmx_movq_store); /* 0F 7F */
+HANDLER(op_emms);
 HANDLER(op_unimp);
 
 #endif

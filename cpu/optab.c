@@ -307,6 +307,88 @@ const OpInfo x86_optab_1byte[256] = {
     [0xff] = G("grp5", grp5, 0, 0),
 };
 
+/* MMX: sub-tables by mandatory prefix [none, 66, F3, F2]; [0] is the MMX
+ * form, the others stay empty until SSE2 fills them. */
+#define SSE4(name, nm, h, f, fl)                                               \
+    static const OpInfo name[4] = {[0] = O(nm, h, f, fl, G586)}
+#define SSE(nm, table)                                                         \
+    {.name = nm, .form = FORM_M, .flags = OPF_SSE, .sub = table,              \
+     .min_model = G586}
+
+SSE4(sse_0f60, "punpcklbw", op_mmx, FORM_M, 0);
+SSE4(sse_0f61, "punpcklwd", op_mmx, FORM_M, 0);
+SSE4(sse_0f62, "punpckldq", op_mmx, FORM_M, 0);
+SSE4(sse_0f63, "packsswb", op_mmx, FORM_M, 0);
+SSE4(sse_0f64, "pcmpgtb", op_mmx, FORM_M, 0);
+SSE4(sse_0f65, "pcmpgtw", op_mmx, FORM_M, 0);
+SSE4(sse_0f66, "pcmpgtd", op_mmx, FORM_M, 0);
+SSE4(sse_0f67, "packuswb", op_mmx, FORM_M, 0);
+SSE4(sse_0f68, "punpckhbw", op_mmx, FORM_M, 0);
+SSE4(sse_0f69, "punpckhwd", op_mmx, FORM_M, 0);
+SSE4(sse_0f6a, "punpckhdq", op_mmx, FORM_M, 0);
+SSE4(sse_0f6b, "packssdw", op_mmx, FORM_M, 0);
+SSE4(sse_0f74, "pcmpeqb", op_mmx, FORM_M, 0);
+SSE4(sse_0f75, "pcmpeqw", op_mmx, FORM_M, 0);
+SSE4(sse_0f76, "pcmpeqd", op_mmx, FORM_M, 0);
+SSE4(sse_0fd1, "psrlw", op_mmx, FORM_M, 0);
+SSE4(sse_0fd2, "psrld", op_mmx, FORM_M, 0);
+SSE4(sse_0fd3, "psrlq", op_mmx, FORM_M, 0);
+SSE4(sse_0fd5, "pmullw", op_mmx, FORM_M, 0);
+SSE4(sse_0fd8, "psubusb", op_mmx, FORM_M, 0);
+SSE4(sse_0fd9, "psubusw", op_mmx, FORM_M, 0);
+SSE4(sse_0fdb, "pand", op_mmx, FORM_M, 0);
+SSE4(sse_0fdc, "paddusb", op_mmx, FORM_M, 0);
+SSE4(sse_0fdd, "paddusw", op_mmx, FORM_M, 0);
+SSE4(sse_0fdf, "pandn", op_mmx, FORM_M, 0);
+SSE4(sse_0fe1, "psraw", op_mmx, FORM_M, 0);
+SSE4(sse_0fe2, "psrad", op_mmx, FORM_M, 0);
+SSE4(sse_0fe5, "pmulhw", op_mmx, FORM_M, 0);
+SSE4(sse_0fe8, "psubsb", op_mmx, FORM_M, 0);
+SSE4(sse_0fe9, "psubsw", op_mmx, FORM_M, 0);
+SSE4(sse_0feb, "por", op_mmx, FORM_M, 0);
+SSE4(sse_0fec, "paddsb", op_mmx, FORM_M, 0);
+SSE4(sse_0fed, "paddsw", op_mmx, FORM_M, 0);
+SSE4(sse_0fef, "pxor", op_mmx, FORM_M, 0);
+SSE4(sse_0ff1, "psllw", op_mmx, FORM_M, 0);
+SSE4(sse_0ff2, "pslld", op_mmx, FORM_M, 0);
+SSE4(sse_0ff3, "psllq", op_mmx, FORM_M, 0);
+SSE4(sse_0ff5, "pmaddwd", op_mmx, FORM_M, 0);
+SSE4(sse_0ff8, "psubb", op_mmx, FORM_M, 0);
+SSE4(sse_0ff9, "psubw", op_mmx, FORM_M, 0);
+SSE4(sse_0ffa, "psubd", op_mmx, FORM_M, 0);
+SSE4(sse_0ffc, "paddb", op_mmx, FORM_M, 0);
+SSE4(sse_0ffd, "paddw", op_mmx, FORM_M, 0);
+SSE4(sse_0ffe, "paddd", op_mmx, FORM_M, 0);
+SSE4(sse_0f6e, "movd", op_mmx_movd_load, FORM_M, 0);
+SSE4(sse_0f6f, "movq", op_mmx_movq_load, FORM_M, 0);
+SSE4(sse_0f77, "emms", op_emms, FORM_NONE, 0);
+SSE4(sse_0f7e, "movd", op_mmx_movd_store, FORM_M, 0);
+SSE4(sse_0f7f, "movq", op_mmx_movq_store, FORM_M, 0);
+
+/* 0F 71-73: shifts by imm8, register operand only. */
+#define SHIFT_IMM(nm) O(nm, op_mmx_shift_imm, FORM_M_IB, OPF_REG_ONLY, G586)
+static const OpInfo mmx_grp12[8] = {
+    [2] = SHIFT_IMM("psrlw"), [4] = SHIFT_IMM("psraw"),
+    [6] = SHIFT_IMM("psllw"),
+};
+static const OpInfo mmx_grp13[8] = {
+    [2] = SHIFT_IMM("psrld"), [4] = SHIFT_IMM("psrad"),
+    [6] = SHIFT_IMM("pslld"),
+};
+static const OpInfo mmx_grp14[8] = {
+    [2] = SHIFT_IMM("psrlq"), [6] = SHIFT_IMM("psllq"),
+};
+static const OpInfo sse_0f71[4] = {[0] = G("grp12", mmx_grp12, 0, G586)};
+static const OpInfo sse_0f72[4] = {[0] = G("grp13", mmx_grp13, 0, G586)};
+static const OpInfo sse_0f73[4] = {[0] = G("grp14", mmx_grp14, 0, G586)};
+
+/* 0F AE: FXSAVE, FXRSTOR (memory forms); the rest belongs to SSE. */
+static const OpInfo grp15[16] = {
+    [0] = O("fxsave", op_fxsave, FORM_M, MEM, G686),
+    [1] = O("fxrstor", op_fxrstor, FORM_M, MEM, G686),
+};
+
+
 #define CC16(b, nm, h, f, fl, gen)                                             \
     [b + 0] = O(nm, h, f, fl, gen), [b + 1] = O(nm, h, f, fl, gen),            \
     [b + 2] = O(nm, h, f, fl, gen), [b + 3] = O(nm, h, f, fl, gen),            \
@@ -349,6 +431,29 @@ const OpInfo x86_optab_0f[256] = {
     [0x34] = O("sysenter", op_sysenter, FORM_NONE, BR | END, G686),
     [0x35] = O("sysexit", op_sysexit, FORM_NONE, BR | END | PRIV, G686),
     CC16(0x40, "cmov", op_cmov, FORM_M, 0, G686),
+    [0x60] = SSE("punpcklbw", sse_0f60),
+    [0x61] = SSE("punpcklwd", sse_0f61),
+    [0x62] = SSE("punpckldq", sse_0f62),
+    [0x63] = SSE("packsswb", sse_0f63),
+    [0x64] = SSE("pcmpgtb", sse_0f64),
+    [0x65] = SSE("pcmpgtw", sse_0f65),
+    [0x66] = SSE("pcmpgtd", sse_0f66),
+    [0x67] = SSE("packuswb", sse_0f67),
+    [0x68] = SSE("punpckhbw", sse_0f68),
+    [0x69] = SSE("punpckhwd", sse_0f69),
+    [0x6a] = SSE("punpckhdq", sse_0f6a),
+    [0x6b] = SSE("packssdw", sse_0f6b),
+    [0x6e] = SSE("movd", sse_0f6e),
+    [0x6f] = SSE("movq", sse_0f6f),
+    [0x71] = SSE("grp12", sse_0f71),
+    [0x72] = SSE("grp13", sse_0f72),
+    [0x73] = SSE("grp14", sse_0f73),
+    [0x74] = SSE("pcmpeqb", sse_0f74),
+    [0x75] = SSE("pcmpeqw", sse_0f75),
+    [0x76] = SSE("pcmpeqd", sse_0f76),
+    [0x77] = SSE("emms", sse_0f77),
+    [0x7e] = SSE("movd", sse_0f7e),
+    [0x7f] = SSE("movq", sse_0f7f),
     CC16(0x80, "jcc", op_jcc, FORM_JZ, BR | F64, G386),
     CC16(0x90, "setcc", op_setcc, FORM_M, B, G386),
     [0xa0] = O("push", op_push_sreg, FORM_NONE, D64, G386),
@@ -363,6 +468,7 @@ const OpInfo x86_optab_0f[256] = {
     [0xab] = O("bts", op_bt_EG, FORM_M, L, G386),
     [0xac] = O("shrd", op_shrd, FORM_M_IB, 0, G386),
     [0xad] = O("shrd", op_shrd, FORM_M, 0, G386),
+    [0xae] = GM("grp15", grp15, 0, G686),
     [0xaf] = O("imul", op_imul_GE, FORM_M, 0, G386),
     [0xb0] = O("cmpxchg", op_cmpxchg, FORM_M, B | L, G486),
     [0xb1] = O("cmpxchg", op_cmpxchg, FORM_M, L, G486),
@@ -385,5 +491,34 @@ const OpInfo x86_optab_0f[256] = {
 #define BSWAP(n) [0xc8 + n] = O("bswap", op_bswap, FORM_NONE, 0, G486)
     BSWAP(0), BSWAP(1), BSWAP(2), BSWAP(3),
     BSWAP(4), BSWAP(5), BSWAP(6), BSWAP(7),
+    [0xd1] = SSE("psrlw", sse_0fd1),
+    [0xd2] = SSE("psrld", sse_0fd2),
+    [0xd3] = SSE("psrlq", sse_0fd3),
+    [0xd5] = SSE("pmullw", sse_0fd5),
+    [0xd8] = SSE("psubusb", sse_0fd8),
+    [0xd9] = SSE("psubusw", sse_0fd9),
+    [0xdb] = SSE("pand", sse_0fdb),
+    [0xdc] = SSE("paddusb", sse_0fdc),
+    [0xdd] = SSE("paddusw", sse_0fdd),
+    [0xdf] = SSE("pandn", sse_0fdf),
+    [0xe1] = SSE("psraw", sse_0fe1),
+    [0xe2] = SSE("psrad", sse_0fe2),
+    [0xe5] = SSE("pmulhw", sse_0fe5),
+    [0xe8] = SSE("psubsb", sse_0fe8),
+    [0xe9] = SSE("psubsw", sse_0fe9),
+    [0xeb] = SSE("por", sse_0feb),
+    [0xec] = SSE("paddsb", sse_0fec),
+    [0xed] = SSE("paddsw", sse_0fed),
+    [0xef] = SSE("pxor", sse_0fef),
+    [0xf1] = SSE("psllw", sse_0ff1),
+    [0xf2] = SSE("pslld", sse_0ff2),
+    [0xf3] = SSE("psllq", sse_0ff3),
+    [0xf5] = SSE("pmaddwd", sse_0ff5),
+    [0xf8] = SSE("psubb", sse_0ff8),
+    [0xf9] = SSE("psubw", sse_0ff9),
+    [0xfa] = SSE("psubd", sse_0ffa),
+    [0xfc] = SSE("paddb", sse_0ffc),
+    [0xfd] = SSE("paddw", sse_0ffd),
+    [0xfe] = SSE("paddd", sse_0ffe),
     [0xff] = O("ud0", op_ud, FORM_M, END, G686),
 };

@@ -243,7 +243,13 @@ FloatRaw float_round_pack(FloatEnv *env, const FloatFmt *fmt, unsigned prec,
             env->flags |= FLOAT_UNDERFLOW | FLOAT_INEXACT;
             return r;
         }
-        if (tiny && ue_masked && env->ftz) {
+        if (tiny && !ue_masked) {
+            /* Destinations without the wrap (stores, SSE) keep nothing:
+             * only UE is reported. */
+            env->flags |= FLOAT_UNDERFLOW;
+            return r;
+        }
+        if (tiny && env->ftz) {
             env->flags |= FLOAT_UNDERFLOW | FLOAT_INEXACT;
             return r;
         }
@@ -253,7 +259,7 @@ FloatRaw float_round_pack(FloatEnv *env, const FloatFmt *fmt, unsigned prec,
         if (rest) {
             env->flags |= FLOAT_INEXACT;
         }
-        if (tiny && (rest || !ue_masked)) {
+        if (tiny && rest) {
             env->flags |= FLOAT_UNDERFLOW;
         }
         if (round_increment(rm, sign, rest, half, m & 1)) {
@@ -272,36 +278,35 @@ FloatRaw float_round_pack(FloatEnv *env, const FloatFmt *fmt, unsigned prec,
 normal:;
     u128 rest = sig & rmask;
     u128 m = sig >> shift;
-    if (rest) {
-        env->flags |= FLOAT_INEXACT;
-        if (round_increment(rm, sign, rest, half, m & 1)) {
-            m++;
-            up = true;
-            if (m >> prec) {
-                m >>= 1;
-                e++;
-            }
+    if (round_increment(rm, sign, rest, half, m & 1)) {
+        m++;
+        up = true;
+        if (m >> prec) {
+            m >>= 1;
+            e++;
         }
     }
+    uint32_t inexact = rest ? FLOAT_INEXACT : 0;
     if (e >= fmt->exp_max) {
-        if (!(env->masks & FLOAT_OVERFLOW) && fmt->wrap) {
-            if (e - fmt->wrap < fmt->exp_max) {
+        if (!(env->masks & FLOAT_OVERFLOW)) {
+            if (fmt->wrap && e - fmt->wrap < fmt->exp_max) {
+                e -= fmt->wrap;
                 env->flags |= FLOAT_OVERFLOW;
-                r.exp = (int32_t)(e - fmt->wrap);
-                r.mant = (uint64_t)(m << (64 - prec));
-                if (up) {
-                    env->flags |= FLOAT_ROUNDED_UP;
-                }
-                return r;
+                goto done;
+            }
+            if (!fmt->wrap) {
+                /* Destinations without the wrap (stores, SSE) keep
+                 * nothing: only OE is reported. */
+                env->flags |= FLOAT_OVERFLOW;
+                return float_raw_inf(fmt, sign);
             }
             /* Too large even for the wrapped range: infinity. */
-            env->flags |= FLOAT_OVERFLOW | FLOAT_INEXACT | FLOAT_ROUNDED_UP;
-            return float_raw_inf(fmt, sign);
         }
         env->flags |= FLOAT_OVERFLOW | FLOAT_INEXACT;
         bool to_inf = rm == FLOAT_ROUND_NEAREST ||
                       (rm == FLOAT_ROUND_UP && !sign) ||
-                      (rm == FLOAT_ROUND_DOWN && sign);
+                      (rm == FLOAT_ROUND_DOWN && sign) ||
+                      !(env->masks & FLOAT_OVERFLOW);
         if (to_inf) {
             env->flags |= FLOAT_ROUNDED_UP;
             return float_raw_inf(fmt, sign);
@@ -310,11 +315,10 @@ normal:;
         r.mant = (uint64_t)(all_ones << (64 - prec));
         return r;
     }
+done:
+    env->flags |= inexact | (up ? FLOAT_ROUNDED_UP : 0);
     r.exp = (int32_t)e;
     r.mant = (uint64_t)(m << (64 - prec));
-    if (up) {
-        env->flags |= FLOAT_ROUNDED_UP;
-    }
     return r;
 }
 
