@@ -321,12 +321,16 @@ static void do_compare(X86Cpu *cpu, const DecodedInsn *d,
                            quiet);
         flags = env.flags & FSW_EXC;
     }
+    uint16_t c1 = cpu->fsw & FSW_C1;
     commit_flags(cpu, flags);
+    /* The condition codes are set even when an unmasked exception stops
+     * the pops, as the hardware does. */
     bool stop = stops(cpu, flags, STOP_REG);
-    if (stop && (flags & FSW_SF)) {
-        return;
-    }
     if (to_eflags) {
+        /* FCOMI leaves C1 alone unless the stack faulted. */
+        if (!(flags & FSW_SF)) {
+            cpu->fsw |= c1;
+        }
         static const uint32_t fl[] = {
             [FLOAT_LESS] = FL_CF,
             [FLOAT_EQUAL] = FL_ZF,
@@ -350,20 +354,16 @@ static void do_load(X86Cpu *cpu, const DecodedInsn *d, Fx80 v,
                     uint32_t flags, bool src_empty)
 {
     fpu_set_last(cpu, d);
-    if (!fpu_empty(cpu, 7)) {
-        if (stack_fault(cpu, true)) {
-            fpu_push(cpu, fx80_default_nan());
-        }
-        return;
-    }
-    if (src_empty) {
-        if (stack_fault(cpu, false)) {
+    if (src_empty || !fpu_empty(cpu, 7)) {
+        /* An empty source wins over a full stack (C1 = 0). */
+        if (stack_fault(cpu, !src_empty)) {
             fpu_push(cpu, fx80_default_nan());
         }
         return;
     }
     commit_flags(cpu, flags);
-    if (!stops(cpu, flags, STOP_REG)) {
+    /* A denormal float loads even with DE unmasked. */
+    if (!stops(cpu, flags, FLOAT_INVALID)) {
         fpu_push(cpu, v);
     }
 }
@@ -558,6 +558,9 @@ static void do_fxam(X86Cpu *cpu, const DecodedInsn *d)
 /* FSIN, FCOS: C2 set and nothing else when out of range. */
 static void do_trig1(X86Cpu *cpu, const DecodedInsn *d, bool cosine)
 {
+    if (fpu_empty(cpu, 0)) {
+        cpu->fsw &= ~FSW_C2;
+    }
     if (!st0_ready(cpu, d)) {
         return;
     }
@@ -584,6 +587,9 @@ static void do_push2(X86Cpu *cpu, const DecodedInsn *d, int which)
     fpu_set_last(cpu, d);
     bool under = fpu_empty(cpu, 0);
     if (under || !fpu_empty(cpu, 7)) {
+        if (which != PUSH2_XTRACT) {
+            cpu->fsw &= ~FSW_C2;
+        }
         if (stack_fault(cpu, !under)) {
             st_write(cpu, 0, fx80_default_nan());
             fpu_push(cpu, fx80_default_nan());
@@ -596,8 +602,10 @@ static void do_push2(X86Cpu *cpu, const DecodedInsn *d, int which)
     switch (which) {
     case PUSH2_TAN:
         ok = fx80_tan(&env, a, &first);
-        second = fx80_one();
-        /* A NaN operand gives a NaN and pushes 1.0 too. */
+        /* 1.0 goes on top, but a NaN result (NaN or invalid operand) is
+         * pushed again instead. */
+        second = fx80_classify(first) == FLOAT_CLASS_QNAN ? first
+                                                           : fx80_one();
         break;
     case PUSH2_SINCOS:
         ok = fx80_sincos(&env, a, &first, &second);
@@ -647,6 +655,9 @@ static void do_st0_st1(X86Cpu *cpu, const DecodedInsn *d, int which)
 {
     fpu_set_last(cpu, d);
     if (fpu_empty(cpu, 0) || fpu_empty(cpu, 1)) {
+        if (which != 2) {
+            cpu->fsw &= ~FSW_C2;
+        }
         if (stack_fault(cpu, false)) {
             st_write(cpu, 0, fx80_default_nan());
         }
@@ -666,18 +677,19 @@ static void do_st0_st1(X86Cpu *cpu, const DecodedInsn *d, int which)
                            ((q & 1) ? FSW_C1 : 0);
     }
     commit_flags(cpu, env.flags);
-    if (stops(cpu, env.flags, STOP_REG)) {
-        return;
-    }
+    bool stop = stops(cpu, env.flags, STOP_REG);
     if (which != 2) {
-        fsw_set_cc(cpu, cc);
+        FloatClass k = fx80_classify(r);
+        if (stop || k == FLOAT_CLASS_QNAN || k == FLOAT_CLASS_SNAN) {
+            /* No remainder: C1 and C2 clear, C0 and C3 stay. */
+            cpu->fsw &= ~(FSW_C1 | FSW_C2);
+        } else {
+            fsw_set_cc(cpu, cc);
+        }
     }
-    st_write(cpu, 0, r);
-}
-
-static Fx80 op_round_int(FloatEnv *env, Fx80 a)
-{
-    return fx80_round_to_int(env, a);
+    if (!stop) {
+        st_write(cpu, 0, r);
+    }
 }
 
 /* --- decoding --- */
@@ -893,7 +905,7 @@ static void x87_d9_group(X86Cpu *cpu, const DecodedInsn *d, unsigned reg,
     case 1: do_st1_pop(cpu, d, fx80_yl2xp1, false); break;
     case 2: do_unary(cpu, d, fx80_sqrt); break;
     case 3: do_push2(cpu, d, PUSH2_SINCOS); break;
-    case 4: do_unary(cpu, d, op_round_int); break;
+    case 4: do_unary(cpu, d, fx80_round_to_int); break;
     case 5: do_st0_st1(cpu, d, 2); break;
     case 6: do_trig1(cpu, d, false); break;
     default: do_trig1(cpu, d, true); break;
@@ -908,9 +920,10 @@ static void x87_reg(X86Cpu *cpu, const DecodedInsn *d, unsigned esc,
     case 4: /* DC: ST(i) op ST(0), sub/div reversed */
     case 6: /* DE: the same, then pop (DE D9: FCOMPP) */
         if (reg == 2 || reg == 3) {
-            bool compp = esc == 6;
-            do_compare(cpu, d, NULL, compp ? 1 : i, false,
-                       compp ? 2 : reg == 3, false);
+            /* DE D9: FCOMPP; DE D0+i pops once (FCOMP alias). */
+            bool compp = esc == 6 && reg == 3;
+            int pops = esc == 6 ? reg - 1 : reg == 3;
+            do_compare(cpu, d, NULL, compp ? 1 : i, false, pops, false);
         } else if (esc == 0) {
             do_arith(cpu, d, reg, 0, NULL, i, false);
         } else {
@@ -923,7 +936,15 @@ static void x87_reg(X86Cpu *cpu, const DecodedInsn *d, unsigned esc,
         case 0: do_load(cpu, d, st_read(cpu, i), 0, fpu_empty(cpu, i)); break;
         case 1: do_fxch(cpu, d, i); break;
         case 2: fpu_set_last(cpu, d); break; /* FNOP */
-        case 3: store_reg(cpu, d, i, true); break; /* FSTP1 (alias) */
+        case 3: /* D9 D8+i, FSTPNCE: FSTP, but an empty ST(0) just pops */
+            if (fpu_empty(cpu, 0)) {
+                fpu_set_last(cpu, d);
+                cpu->fsw &= ~FSW_C1;
+                fpu_pop(cpu);
+            } else {
+                store_reg(cpu, d, i, true);
+            }
+            break;
         default: x87_d9_group(cpu, d, reg, i); break;
         }
         break;
@@ -953,6 +974,7 @@ static void x87_reg(X86Cpu *cpu, const DecodedInsn *d, unsigned esc,
         case 0: /* FFREE */
             fpu_set_last(cpu, d);
             fpu_set_tag_phys(cpu, fpu_phys(cpu, i), FTAG_EMPTY);
+            cpu->fsw &= ~FSW_C1;
             break;
         case 1: do_fxch(cpu, d, i); break; /* FXCH4 (alias) */
         case 2: store_reg(cpu, d, i, false); break;
@@ -966,6 +988,7 @@ static void x87_reg(X86Cpu *cpu, const DecodedInsn *d, unsigned esc,
             fpu_set_last(cpu, d);
             fpu_set_tag_phys(cpu, fpu_phys(cpu, i), FTAG_EMPTY);
             fpu_pop(cpu);
+            cpu->fsw &= ~FSW_C1;
             break;
         case 1: do_fxch(cpu, d, i); break; /* FXCH7 (alias) */
         case 2:

@@ -627,9 +627,9 @@ static FloatRel op_compare(FloatEnv *env, FloatUnp a, FloatUnp b, bool quiet)
         }
         return FLOAT_UNORDERED;
     }
-    if (float_denormal_check(env, &a, &b)) {
-        return FLOAT_UNORDERED;
-    }
+    /* Even with DE unmasked the relation is computed (x87 condition
+     * codes get it; SSE discards it). */
+    float_denormal_check(env, &a, &b);
     if (a.cls == FLOAT_CLASS_ZERO && b.cls == FLOAT_CLASS_ZERO) {
         return FLOAT_EQUAL;
     }
@@ -930,9 +930,8 @@ Fx80 fx80_from_unp(FloatEnv *env, FloatUnp a)
     case FLOAT_CLASS_UNSUPPORTED:
         return float_raw_to_fx80(float_invalid(env, f));
     default:
-        if (float_denormal_check(env, &a, NULL)) {
-            return fx80_zero(a.sign);
-        }
+        /* A load: DE is raised, but the value is converted regardless. */
+        float_denormal_check(env, &a, NULL);
         return float_raw_to_fx80(pack_unp(env, f, env->precision, &a));
     }
 }

@@ -572,16 +572,12 @@ Fx80 fx80_2xm1(FloatEnv *env, Fx80 fa)
     if (float_denormal_check(env, &a, NULL)) {
         return fa;
     }
-    Xf minus_one = xf_from_int(-1);
-    if (a.exp >= 15) {
-        /* |x| >= 32768 (the x87 leaves this undefined): 2^x - 1 is
-         * infinite or -1 for any fx80. */
-        if (!a.sign) {
-            return xf_round(env, xf_make(false, 40000, (u128)1 << 127),
-                            true);
-        }
-        return xf_round(env, xf_make(true, -1, ~(u128)0), true);
+    if (a.exp > 0 || (a.exp == 0 && a.sig != (1ULL << 63))) {
+        /* |x| > 1 is undefined; the P6 and later hand x back, inexact. */
+        env->flags |= FLOAT_INEXACT;
+        return fa;
     }
+    Xf minus_one = xf_from_int(-1);
     /* x = n + g with n an integer and |g| <= 1/2. */
     Xf x = xf_from_unp(&a);
     int32_t n = 0;
@@ -596,8 +592,11 @@ Fx80 fx80_2xm1(FloatEnv *env, Fx80 fa)
     Xf g = xf_sub(x, xf_from_int(n));
     Xf two_n = xf_ldexp(xf_from_int(1), n);
     if (xf_is_zero(g)) {
-        /* 2^n - 1 exactly. */
-        return xf_round(env, xf_add(two_n, minus_one), false);
+        /* x = +-1: 2^n - 1 exactly, but flagged inexact as the x87 does
+         * for every computed result. */
+        Fx80 r = xf_round(env, xf_add(two_n, minus_one), false);
+        env->flags |= FLOAT_INEXACT;
+        return r;
     }
     Xf e = xf_expm1(xf_mul(g, xf_ln2));
     if (n == 0) {
@@ -686,7 +685,7 @@ Fx80 fx80_yl2x(FloatEnv *env, Fx80 fx, Fx80 fy)
         FloatEnv e = *env;
         e.precision = 64;
         Fx80 r = fx80_arith(&e, FLOAT_MUL, y, float_unp_int(x.exp));
-        env->flags |= e.flags;
+        env->flags |= e.flags | FLOAT_INEXACT; /* as the x87 reports */
         return r;
     }
     Xf l = xf_log2(xf_from_unp(&x));
@@ -703,25 +702,22 @@ Fx80 fx80_yl2xp1(FloatEnv *env, Fx80 fx, Fx80 fy)
     if (unp_is_nan(&x) || unp_is_nan(&y)) {
         return float_raw_to_fx80(float_propagate_nan(env, f, &x, &y));
     }
-    /* Outside |x| < 1 - sqrt(2)/2 the x87 leaves the result undefined;
-     * this goes on with log2(1 + x) while 1 + x > 0. */
+    /* Outside |x| < 1 - sqrt(2)/2 the x87 leaves the result undefined.
+     * The P6 and later compute log2(1 + x) anyway while 1 + x > 0, and
+     * hand a finite x <= -1 back, inexact. */
     int lsign; /* sign of log2(1 + x) */
     if (x.cls == FLOAT_CLASS_ZERO) {
         lsign = 0;
     } else if (!x.sign) {
         lsign = 1;
-    } else if (x.cls == FLOAT_CLASS_INF || x.exp > 0 ||
-               (x.exp == 0 && x.sig != (1ULL << 63))) {
-        return float_raw_to_fx80(float_invalid(env, f)); /* x < -1 */
-    } else if (x.exp == 0) {
-        /* x = -1: log2(0) */
-        if (y.cls == FLOAT_CLASS_ZERO) {
-            return float_raw_to_fx80(float_invalid(env, f));
+    } else if (x.cls == FLOAT_CLASS_INF) {
+        return float_raw_to_fx80(float_invalid(env, f));
+    } else if (x.exp >= 0) {
+        if (float_denormal_check(env, &y, NULL)) {
+            return fy;
         }
-        if (y.cls != FLOAT_CLASS_INF) {
-            env->flags |= FLOAT_DIVZERO;
-        }
-        return float_raw_to_fx80(float_raw_inf(f, !y.sign));
+        env->flags |= FLOAT_INEXACT;
+        return fx;
     } else {
         lsign = -1;
     }

@@ -186,6 +186,13 @@
         fyl2xp1
         fstp tword [RES]
         CHECK_BYTES RES, x80_log2_1_25, 10, 35
+        ; FPTAN of a NaN pushes the NaN again, not 1.0
+        fld tword [cs:x80_qnan]
+        fptan
+        fstp tword [RES]
+        CHECK_BYTES RES, x80_qnan, 10, 48
+        fstp tword [RES]
+        CHECK_BYTES RES, x80_qnan, 10, 49
         ; FSIN out of range: C2 set, operand kept
         fld tword [cs:x80_2p200]
         fsin

@@ -110,6 +110,26 @@
         je .t11
         FAIL 20
 .t11:
+        ; DE D0+i (an FCOMP alias) pops once
+        fninit
+        fld1
+        fld1
+        fld1
+        db 0xde, 0xd1                   ; fcomp5 st1
+        CHECK_SW SW_TOP | SW_CC, 0x3000 | SW_C3, 21
+        ; D9 D8+i (FSTPNCE) with an empty ST0 just pops, without a fault
+        fninit
+        fld1
+        ffree st0
+        db 0xd9, 0xd9                   ; fstp1 st1
+        CHECK_SW SW_TOP | SW_IE | SW_SF, 0, 22
+        ; FLD ST(i) of an empty register on a full stack: underflow (C1 0)
+        fninit
+%rep 7
+        fld1
+%endrep
+        fld st7
+        CHECK_SW SW_IE | SW_SF | SW_C1, SW_IE | SW_SF, 23
         PASS
 
 cw_unmasked:    dw 0x0340

@@ -551,13 +551,25 @@ START_TEST(test_atan_exp_log)
           0xcf901f5ce48ead21ULL);
     CK_FX(fx80_2xm1(&e, X(0x3fb9, 0x8000000000000000ULL)), 0x3fb8,
           0xb17217f7d1cf79acULL);
-    /* Exact cases raise nothing. */
-    e = env_rc(FLOAT_ROUND_NEAREST);
+    /* Exact results are exact, but flagged inexact (as the x87 does for
+     * any computed result); zeros are exact. */
+    e = env_rc(FLOAT_ROUND_UP);
     CK_FX(fx80_2xm1(&e, one), 0x3fff, 0x8000000000000000ULL);
     CK_FX(fx80_2xm1(&e, m_one), 0xbffe, 0x8000000000000000ULL);
     CK_FX(fx80_yl2x(&e, fx80_from_int(8), three), 0x4002,
           0x9000000000000000ULL);
+    CK_FLAGS(e, PE);
+    e = env_rc(FLOAT_ROUND_NEAREST);
+    CK_FX(fx80_yl2x(&e, one, three), 0x0000, 0);
+    CK_FX(fx80_2xm1(&e, fx80_zero(true)), 0x8000, 0);
     CK_FLAGS(e, 0);
+    /* Outside the architected domains the P6 hands the operand back:
+     * F2XM1 with |x| > 1, FYL2XP1 with x <= -1. */
+    CK_FX(fx80_2xm1(&e, fx80_from_int(-3)), 0xc000, 0xc000000000000000ULL);
+    CK_FX(fx80_yl2xp1(&e, m_one, three), 0xbfff, 0x8000000000000000ULL);
+    CK_FLAGS(e, PE);
+    CK_FX(fx80_yl2xp1(&e, fx80_from_int(3), three), 0x4001,
+          0xc000000000000000ULL);
     CK_FX(fx80_yl2x(&e, three, fx80_from_int(7)), 0x4002,
           0xb1840b795e2ddb56ULL);
     CK_FX(fx80_yl2xp1(&e, X(0x3fdd, 0xdbe6fecebdedd5bfULL), one), 0x3fde,
