@@ -34,6 +34,8 @@ typedef struct AccelOps {
     void (*reset)(Machine *m);
     IrqLine (*cpu_pin)(Machine *m, int cpu, VcpuPin pin);
     void (*set_intc)(Machine *m, int cpu, VcpuIntc intc);
+    /* Connect a vCPU's output signal (optional). */
+    void (*cpu_output)(Machine *m, int cpu, VcpuOutput out, IrqLine line);
     /* A start-up IPI for @cpu (from its local APIC); optional. */
     void (*sipi)(Machine *m, int cpu, uint8_t vector);
     /* Make run() return soon (from device code, timers, signals). */

@@ -20,6 +20,12 @@ typedef enum VcpuPin {
     VCPU_PIN_COUNT
 } VcpuPin;
 
+/* Signals a vCPU drives towards the board. */
+typedef enum VcpuOutput {
+    VCPU_OUT_FERR, /* x87 error, legacy (CR0.NE clear) reporting: IRQ13 */
+    VCPU_OUT_COUNT
+} VcpuOutput;
+
 /* The interrupt acknowledge: returns the vector of the highest pending
  * interrupt (and marks it in service), or -1 if none is pending any more
  * (then the CPU takes nothing: the 8259 would give its spurious vector,

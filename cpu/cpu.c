@@ -226,6 +226,12 @@ void x86_cpu_set_pin(void *opaque, int pin, int level)
     }
 }
 
+void x86_cpu_connect_ferr(X86Cpu *cpu, IrqLine line)
+{
+    cpu->ferr = line;
+    x86_fpu_update_ferr(cpu);
+}
+
 void x86_cpu_sipi(X86Cpu *cpu, uint8_t vector)
 {
     cpu->sipi_vector = vector;

@@ -312,6 +312,8 @@ X86ExitReason x86_cpu_exec(X86Cpu *cpu, uint64_t max_insns);
 void x86_cpu_set_pin(void *opaque, int pin, int level);
 /* Stop x86_cpu_exec() at the next instruction boundary. */
 void x86_cpu_kick(X86Cpu *cpu);
+/* Where FERR# goes (the board's IRQ13 logic). */
+void x86_cpu_connect_ferr(X86Cpu *cpu, IrqLine line);
 /* A start-up IPI (from the local APIC). */
 void x86_cpu_sipi(X86Cpu *cpu, uint8_t vector);
 

@@ -159,6 +159,14 @@ static void tcg_sipi(Machine *m, int cpu, uint8_t vector)
     }
 }
 
+static void tcg_cpu_output(Machine *m, int cpu, VcpuOutput out, IrqLine line)
+{
+    TcgState *s = m->accel_state;
+    if (out == VCPU_OUT_FERR) {
+        x86_cpu_connect_ferr(s->cpus[cpu], line);
+    }
+}
+
 static void tcg_kick(Machine *m)
 {
     TcgState *s = m->accel_state;
@@ -183,6 +191,7 @@ const AccelOps tcg_accel_ops = {
     .reset = tcg_reset,
     .cpu_pin = tcg_cpu_pin,
     .set_intc = tcg_set_intc,
+    .cpu_output = tcg_cpu_output,
     .sipi = tcg_sipi,
     .kick = tcg_kick,
     .dump = tcg_dump,

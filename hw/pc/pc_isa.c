@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "hw/pc/cmos_layout.h"
+#include "hw/pc/ferr.h"
 #include "hw/pc/i8254.h"
 #include "hw/pc/pc.h"
 #include "hw/pc/port61.h"
@@ -222,6 +223,16 @@ int pc_isa_init(Machine *m, IrqLine pic_intr, PcIsa **out, char *err,
     for (int i = 0; i < PC_ISA_IRQS; i++) {
         irq_fanout_add(&isa->fanout[i], pic_irq_in(isa->pic, i));
         isa->irq_or[i].out = irq_fanout_input(&isa->fanout[i]);
+    }
+
+    /* x87 errors in legacy mode: FERR# -> IRQ13, port 0xF0 -> IGNNE#. */
+    FerrState *ferr = ferr_new(&isa->env, pc_isa_irq_source(isa, 13),
+                               cpu_pin(m, VCPU_PIN_IGNNE));
+    if (!ferr) {
+        return fail(err, errlen, "port 0xf0 is taken");
+    }
+    if (m->accel && m->accel->cpu_output) {
+        m->accel->cpu_output(m, 0, VCPU_OUT_FERR, ferr_input(ferr));
     }
 
     isa->pit = pit_new(&isa->env, PIT_BASE, pc_isa_irq_source(isa, 0));
