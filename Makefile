@@ -119,6 +119,13 @@ $(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(LIBPCVM)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# difftest has helpers of its own under tools/difftest/.
+DIFFTEST_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tools/difftest/*.c))
+$(BUILD)/tools/difftest: $(BUILD)/obj/tools/difftest.o $(DIFFTEST_OBJS) $(LIBPCVM)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 $(UNIT): $(UNIT_OBJS) $(LIBPCVM)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LINK    $@")
@@ -190,5 +197,6 @@ help:
 
 ifndef SKIP_CONFIG
 -include $(LIB_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(BUILD)/obj/core/main.d
+-include $(TOOL_SRCS:%.c=$(BUILD)/obj/%.d) $(DIFFTEST_OBJS:.o=.d)
 -include $(GUEST_BINS:.bin=.d) $(BIOS_BINS:.bin=.d) $(BENCH_BINS:.bin=.d)
 endif

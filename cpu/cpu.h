@@ -180,12 +180,22 @@ typedef enum X86ExitReason {
     X86_EXIT_KICKED,      /* CPU_REQ_EXIT */
     X86_EXIT_TRIPLE_FAULT,
     X86_EXIT_SHUTDOWN,    /* other shutdown states */
+    X86_EXIT_EXCEPTION,   /* exception_hook took an exception */
 } X86ExitReason;
+
+typedef struct X86Cpu X86Cpu;
+/* Test hook (tools/difftest): called with each exception, software
+ * interrupt or debug trap before it is delivered, with rip already at the
+ * faulting instruction (faults) or after it (traps, INT n). Returning true
+ * drops the event and makes x86_cpu_exec() return X86_EXIT_EXCEPTION;
+ * false delivers it as usual. NULL (the default) costs one test per
+ * exception. */
+typedef bool X86ExceptionHook(X86Cpu *cpu, int vector, int error_code);
 
 typedef struct CpuModel CpuModel;
 typedef struct X86Tlb X86Tlb;
 
-typedef struct X86Cpu {
+struct X86Cpu {
     /* --- architectural state --- */
     uint64_t regs[16];
     uint64_t rip;
@@ -283,7 +293,9 @@ typedef struct X86Cpu {
     uint64_t icount_unflushed; /* not yet given to the clock (icount) */
     unsigned unimp_count; /* rate limit for "unimplemented" messages */
     unsigned guest_err_count;
-} X86Cpu;
+    X86ExceptionHook *exception_hook; /* NULL: deliver everything */
+    void *exception_hook_opaque;
+};
 
 /* hflags: every mode bit that changes how bytes decode or execute. */
 #define X86_HF_CPL_MASK 3u

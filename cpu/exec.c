@@ -96,6 +96,13 @@ static void handle_exception(X86Cpu *cpu)
         cpu->rip = cpu->next_rip;
     }
     cpu->dr6_pending = 0;
+    if (cpu->exception_hook && cpu->exception_hook(cpu, vec, err)) {
+        /* Taken by the test hook (cpu.h): nothing is delivered. */
+        cpu->exc_depth = 0;
+        cpu->last_exc = -1;
+        cpu->exit_reason = X86_EXIT_EXCEPTION;
+        return;
+    }
     if (cpu->exc_depth > 0) {
         int first = cpu->last_exc;
         if (first == EXC_DF) {

@@ -8,9 +8,9 @@
  *   SUB: dst = result, src = subtrahend          SBB: + src2 = borrow in
  *   LOGIC: dst = result                          (CF = OF = AF = 0)
  *   INC/DEC: dst = result, src = CF before       (CF is preserved)
- *   SHL: dst = result, src = operand << (count-1)
+ *   SHL: dst = result, src = operand << (count-1), src2 = operand
  *   SAR/SHR: dst = result, src = operand >> (count-1), src2 = operand
- *   MUL: dst = low result, src = nonzero when CF = OF = 1
+ *   MUL: dst = low result, src = nonzero when CF = OF = 1 (ZF = AF = 0)
  */
 #include "cpu/internal.h"
 
@@ -82,8 +82,9 @@ uint32_t x86_cc_compute(const X86Cpu *cpu)
         break;
     case 7: /* SHL */
         f |= (src & sign) ? FL_CF : 0;
-        /* OF = CF xor the result's top bit. */
-        f |= (((src & sign) != 0) != ((dst & sign) != 0)) ? FL_OF : 0;
+        /* OF as for a count of 1: the top two bits of the operand
+         * differ (for one bit: CF xor the result's top bit). */
+        f |= ((cpu->cc_src2 ^ (cpu->cc_src2 << 1)) & sign) ? FL_OF : 0;
         break;
     case 8: /* SAR */
         f |= src & 1 ? FL_CF : 0;
@@ -94,6 +95,9 @@ uint32_t x86_cc_compute(const X86Cpu *cpu)
         f |= (cpu->cc_src2 & sign) ? FL_OF : 0;
         break;
     case 10: /* MUL */
+        /* SF and PF from the low half, ZF and AF clear (undefined:
+         * docs/cpu-flags.md). */
+        f &= ~FL_ZF;
         f |= cpu->cc_src ? (FL_CF | FL_OF) : 0;
         break;
     default:

@@ -184,13 +184,22 @@ void x86_phys_write(X86Cpu *cpu, uint64_t pa, uint64_t v, unsigned size)
     as_write(cpu->as, a20_mask(cpu, pa), v, size);
 }
 
+/* Sizes 1-8: the pieces of a page-crossing access can be 3, 5, 6 or 7
+ * bytes long, and must touch exactly those bytes. */
 static inline uint64_t ld_le(const uint8_t *p, unsigned size)
 {
     switch (size) {
     case 1: return *p;
     case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
     case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
-    default: { uint64_t v; memcpy(&v, p, 8); return v; }
+    case 8: { uint64_t v; memcpy(&v, p, 8); return v; }
+    default: {
+        uint64_t v = 0;
+        for (unsigned i = 0; i < size; i++) {
+            v |= (uint64_t)p[i] << (8 * i);
+        }
+        return v;
+    }
     }
 }
 
@@ -200,7 +209,12 @@ static inline void st_le(uint8_t *p, uint64_t v, unsigned size)
     case 1: *p = v; break;
     case 2: { uint16_t x = v; memcpy(p, &x, 2); break; }
     case 4: { uint32_t x = v; memcpy(p, &x, 4); break; }
-    default: memcpy(p, &v, 8); break;
+    case 8: memcpy(p, &v, 8); break;
+    default:
+        for (unsigned i = 0; i < size; i++) {
+            p[i] = (uint8_t)(v >> (8 * i));
+        }
+        break;
     }
 }
 
@@ -266,7 +280,9 @@ void x86_probe_lin(X86Cpu *cpu, uint64_t lin, unsigned size, int acc)
         last = (uint32_t)last;
     }
     if ((last & PAGE_MASK) != (lin & PAGE_MASK)) {
-        tlb_lookup(cpu, last, acc);
+        /* A fault on the second page reports its first byte in CR2, as
+         * the split access does. */
+        tlb_lookup(cpu, last & PAGE_MASK, acc);
     }
 }
 
@@ -351,7 +367,9 @@ uint64_t x86_seg_linear(X86Cpu *cpu, int seg, uint64_t off, unsigned size,
         if (off <= s->limit || last > upper) {
             seg_fault(cpu, seg);
         }
-    } else if (last > s->limit || last < off) {
+    } else if ((last > s->limit || last < off) && s->limit != 0xffffffffu) {
+        /* (An access to a 4 GiB segment wraps around at the top instead
+         * of faulting, as on the host CPU.) */
         seg_fault(cpu, seg);
     }
     return (uint32_t)(s->base + off);

@@ -268,13 +268,16 @@ HANDLER(op_salc)
     reg_write(cpu, R_EAX, 1, x86_cc_carry(cpu) ? 0xff : 0);
 }
 
-/* --- BCD (SDM pseudo-code; undefined flags as P6 leaves them) --- */
+/* --- BCD (SDM pseudo-code). Undefined flags as the P6 family and the
+ * host leave them (docs/cpu-flags.md): OF clear after DAA DAS AAA AAS,
+ * SF ZF PF from AL after AAA AAS, OF AF CF clear after AAM, and AAD
+ * flagging the addition it does. --- */
 
-static void set_szp_keep(X86Cpu *cpu, uint8_t al, bool cf, bool af, bool of)
+static void set_szp(X86Cpu *cpu, uint8_t al, bool cf, bool af)
 {
     uint32_t f = (al == 0 ? FL_ZF : 0) | ((al & 0x80) ? FL_SF : 0) |
                  (__builtin_parity(al) ? 0 : FL_PF) | (cf ? FL_CF : 0) |
-                 (af ? FL_AF : 0) | (of ? FL_OF : 0);
+                 (af ? FL_AF : 0);
     cpu->cc_op = CC_OP_EFLAGS;
     cpu->cc_src = f;
 }
@@ -295,7 +298,7 @@ HANDLER(op_daa)
         cf = false;
     }
     reg_write(cpu, R_EAX, 1, al);
-    set_szp_keep(cpu, al, cf, af, (~old_al & al & 0x80) != 0);
+    set_szp(cpu, al, cf, af);
 }
 
 HANDLER(op_das)
@@ -313,25 +316,22 @@ HANDLER(op_das)
         cf = true;
     }
     reg_write(cpu, R_EAX, 1, al);
-    set_szp_keep(cpu, al, cf, af, (old_al & ~al & 0x80) != 0);
+    set_szp(cpu, al, cf, af);
 }
 
+/* AAA adds 0x106 to AX and AAS subtracts it, so a carry or borrow out of
+ * AL reaches AH (the SDM's pseudo-code since the 386). */
 static void ascii_adjust(X86Cpu *cpu, bool sub)
 {
     uint32_t f = x86_cc_compute(cpu);
     uint16_t ax = cpu->regs[R_EAX];
     bool adj = (ax & 0x0f) > 9 || (f & FL_AF);
     if (adj) {
-        if (sub) {
-            ax = ((ax - 0x100) & 0xff00) | ((ax - 6) & 0xff);
-        } else {
-            ax = (ax + 0x106);
-        }
+        ax = sub ? ax - 0x106 : ax + 0x106;
     }
     ax &= 0xff0f;
     reg_write(cpu, R_EAX, 2, ax);
-    uint8_t al = ax & 0xff;
-    set_szp_keep(cpu, al, adj, adj, false);
+    set_szp(cpu, ax & 0xff, adj, adj);
 }
 
 HANDLER(op_aaa) { ascii_adjust(cpu, false); }
@@ -354,9 +354,10 @@ HANDLER(op_aad)
 {
     uint8_t base = d->imm;
     uint16_t ax = cpu->regs[R_EAX];
-    uint8_t al = (uint8_t)((ax & 0xff) + (ax >> 8) * base);
+    uint8_t t = (uint8_t)((ax >> 8) * base);
+    uint8_t al = (uint8_t)(ax + t);
     reg_write(cpu, R_EAX, 2, al);
-    set_cc(cpu, CC_OP_LOGIC8, 1, al, 0, 0);
+    set_cc(cpu, CC_OP_ADD8, 1, al, t, 0);
 }
 
 /* CBW / CWDE / CDQE */
@@ -446,29 +447,24 @@ HANDLER(op_bt_EI)
            false);
 }
 
-HANDLER(op_bsf)
+/* BSF/BSR: a zero source leaves the destination alone (P6 and later) and
+ * sets ZF and PF; otherwise the flags are those of a logic operation on
+ * the index, ZF clear (docs/cpu-flags.md). */
+static void bit_scan(X86Cpu *cpu, const DecodedInsn *d, bool reverse)
 {
     uint64_t v = load_E(cpu, d, d->opsize);
-    cc_materialize(cpu);
+    cpu->cc_op = CC_OP_EFLAGS;
     if (v == 0) {
-        cpu->cc_src |= FL_ZF; /* destination unchanged, as P6 does */
+        cpu->cc_src = FL_ZF | FL_PF;
         return;
     }
-    cpu->cc_src &= ~FL_ZF;
-    store_G(cpu, d, d->opsize, (uint64_t)__builtin_ctzll(v));
+    unsigned idx = reverse ? 63 - __builtin_clzll(v) : __builtin_ctzll(v);
+    cpu->cc_src = __builtin_parity(idx) ? 0 : FL_PF;
+    store_G(cpu, d, d->opsize, idx);
 }
 
-HANDLER(op_bsr)
-{
-    uint64_t v = load_E(cpu, d, d->opsize);
-    cc_materialize(cpu);
-    if (v == 0) {
-        cpu->cc_src |= FL_ZF;
-        return;
-    }
-    cpu->cc_src &= ~FL_ZF;
-    store_G(cpu, d, d->opsize, (uint64_t)(63 - __builtin_clzll(v)));
-}
+HANDLER(op_bsf) { bit_scan(cpu, d, false); }
+HANDLER(op_bsr) { bit_scan(cpu, d, true); }
 
 HANDLER(op_bswap)
 {

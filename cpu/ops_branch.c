@@ -135,20 +135,30 @@ HANDLER(op_jcxz)
     }
 }
 
+/* INT n, INT3, INTO. Under the exception hook (cpu.h) they reach the hook
+ * as traps; one the hook declines is then delivered like an exception. */
+static void soft_int(X86Cpu *cpu, int vector, bool is_int3_or_into)
+{
+    if (cpu->exception_hook) {
+        x86_raise_trap(cpu, vector);
+    }
+    x86_software_interrupt(cpu, vector, is_int3_or_into);
+}
+
 HANDLER(op_int3)
 {
-    x86_software_interrupt(cpu, EXC_BP, true);
+    soft_int(cpu, EXC_BP, true);
 }
 
 HANDLER(op_int)
 {
-    x86_software_interrupt(cpu, d->imm & 0xff, false);
+    soft_int(cpu, d->imm & 0xff, false);
 }
 
 HANDLER(op_into)
 {
     if (x86_cond(cpu, 0)) {
-        x86_software_interrupt(cpu, EXC_OF, true);
+        soft_int(cpu, EXC_OF, true);
     }
 }
 
@@ -164,15 +174,20 @@ HANDLER(op_iret)
     x86_iret(cpu, d->opsize);
 }
 
+/* The lower bound is read and checked before the upper one: an index
+ * below it raises #BR even when the upper bound is not readable. */
 HANDLER(op_bound)
 {
     uint64_t addr = x86_ea(cpu, d);
     unsigned size = d->opsize;
+    int64_t v = sext(load_G(cpu, d, size), size);
     int64_t lo = sext(x86_read(cpu, d->seg, addr, size), size);
+    if (v < lo) {
+        x86_raise(cpu, EXC_BR, -1);
+    }
     int64_t hi = sext(x86_read(cpu, d->seg, (addr + size) & addr_mask(d),
                                size), size);
-    int64_t v = sext(load_G(cpu, d, size), size);
-    if (v < lo || v > hi) {
+    if (v > hi) {
         x86_raise(cpu, EXC_BR, -1);
     }
 }

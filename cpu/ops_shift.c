@@ -1,7 +1,8 @@
 /*
  * Shifts and rotates (group 2) and the double shifts SHLD/SHRD.
  * The count is masked to 5 bits (6 with a 64-bit operand); a masked count
- * of zero changes nothing, flags included.
+ * of zero changes nothing, flags included. Undefined flags (OF for counts
+ * above 1, AF) follow P6-family hardware: see docs/cpu-flags.md.
  */
 #include "cpu/internal.h"
 #include "cpu/ops.h"
@@ -25,9 +26,21 @@ static void set_flags_direct(X86Cpu *cpu, uint32_t set, uint32_t mask)
     cpu->cc_src = (cpu->cc_src & ~mask) | (set & mask);
 }
 
-static uint64_t rotate(X86Cpu *cpu, unsigned kind, unsigned size, uint64_t v,
-                       unsigned count)
+/* OF for a count above 1 is undefined; P6-family and later Intel CPUs
+ * compute it as for a count of 1, from the operand before the shift
+ * (docs/cpu-flags.md). These are the count-1 formulas. */
+static bool of_left(uint64_t v, uint64_t msb)
 {
+    return ((v & msb) != 0) != ((v & (msb >> 1)) != 0);
+}
+
+/* Rotates change only CF and OF. RCL/RCR rotate through CF, a
+ * (bits+1)-bit rotation: a count that is a multiple of bits+1 changes
+ * nothing, flags included. */
+static uint64_t rotate(X86Cpu *cpu, const DecodedInsn *d, unsigned kind,
+                       unsigned size, uint64_t v, unsigned count)
+{
+    typedef unsigned __int128 u128;
     unsigned bits = size * 8;
     uint64_t mask = size_mask(size), msb = sign_bit(size);
     uint64_t r;
@@ -37,52 +50,46 @@ static uint64_t rotate(X86Cpu *cpu, unsigned kind, unsigned size, uint64_t v,
         unsigned c = count % bits;
         r = c ? ((v << c) | (v >> (bits - c))) & mask : v;
         cf = r & 1;
-        of = ((r & msb) != 0) ^ cf;
+        of = of_left(v, msb);
         break;
     }
     case 1: { /* ROR */
         unsigned c = count % bits;
         r = c ? ((v >> c) | (v << (bits - c))) & mask : v;
         cf = (r & msb) != 0;
-        of = ((r & msb) != 0) ^ ((r & (msb >> 1)) != 0);
+        of = ((v & msb) != 0) != (v & 1);
         break;
     }
-    case 2: { /* RCL: rotate through CF, a (bits+1)-bit rotation */
-        unsigned c = count % (bits + 1);
-        cf = x86_cc_carry(cpu);
-        r = v;
-        for (unsigned i = 0; i < c; i++) {
-            bool out = (r & msb) != 0;
-            r = ((r << 1) | cf) & mask;
-            cf = out;
+    default: { /* RCL, RCR */
+        unsigned w = bits + 1, c = count % w;
+        if (c == 0) {
+            return v;
         }
-        of = ((r & msb) != 0) ^ cf;
-        break;
-    }
-    default: { /* RCR */
-        unsigned c = count % (bits + 1);
-        cf = x86_cc_carry(cpu);
-        r = v;
-        of = ((r & msb) != 0) ^ cf;
-        for (unsigned i = 0; i < c; i++) {
-            bool out = r & 1;
-            r = (r >> 1) | (cf ? msb : 0);
-            cf = out;
-        }
-        if (c != 1) {
-            of = ((r & msb) != 0) ^ ((r & (msb >> 1)) != 0);
-        }
+        bool cf_in = x86_cc_carry(cpu);
+        u128 x = (u128)cf_in << bits | v;
+        u128 wmask = ((u128)1 << w) - 1;
+        u128 y = kind == 2 ? (x << c) | (x >> (w - c))
+                           : (x >> c) | (x << (w - c));
+        y &= wmask;
+        r = (uint64_t)y & mask;
+        cf = (y >> bits) & 1;
+        of = kind == 2 ? of_left(v, msb) : ((v & msb) != 0) != cf_in;
         break;
     }
     }
+    /* ROL/ROR by an immediate other than 1 leave OF alone on the host
+     * with a register operand (the CL and memory forms do not):
+     * docs/cpu-flags.md. */
+    bool keep_of = kind <= 1 && count != 1 && !d->mem &&
+                   (d->opcode == 0xc0 || d->opcode == 0xc1);
     set_flags_direct(cpu, (cf ? FL_CF : 0) | (of ? FL_OF : 0),
-                     FL_CF | FL_OF);
+                     keep_of ? FL_CF : FL_CF | FL_OF);
     return r;
 }
 
 HANDLER(op_shift)
 {
-    unsigned size = d->opsize, bits = size * 8;
+    unsigned size = d->opsize;
     unsigned kind = (d->modrm >> 3) & 7;
     unsigned count = shift_count(cpu, d);
     uint64_t addr = 0, v;
@@ -99,12 +106,12 @@ HANDLER(op_shift)
     uint64_t mask = size_mask(size), r;
     switch (kind) {
     case 0: case 1: case 2: case 3:
-        r = rotate(cpu, kind, size, v, count);
+        r = rotate(cpu, d, kind, size, v, count);
         break;
-    case 4: case 6: /* SHL/SAL */
+    case 4: case 6: /* SHL/SAL (/6 is an undocumented alias) */
         r = count < 64 ? (v << count) & mask : 0;
         set_cc(cpu, CC_OP_SHL8, size, r,
-               count - 1 < 64 ? (v << (count - 1)) & mask : 0, 0);
+               count - 1 < 64 ? (v << (count - 1)) & mask : 0, v);
         break;
     case 5: /* SHR */
         r = count < 64 ? v >> count : 0;
@@ -120,7 +127,6 @@ HANDLER(op_shift)
         break;
     }
     }
-    (void)bits;
     if (d->mem) {
         x86_write(cpu, d->seg, addr, r, size);
     } else {
@@ -165,7 +171,10 @@ static void double_shift(X86Cpu *cpu, const DecodedInsn *d, bool left)
         r = ((dst >> count) | (src << (bits - count))) & mask;
         cf = (dst >> (count - 1)) & 1;
     }
-    bool of = ((r ^ dst) & sign_bit(size)) != 0;
+    /* OF as for a count of 1 (see of_left). */
+    uint64_t msb = sign_bit(size);
+    bool of = left ? of_left(dst, msb)
+                   : ((dst & msb) != 0) != ((src & 1) != 0);
     uint32_t f = (cf ? FL_CF : 0) | (of ? FL_OF : 0) | (r == 0 ? FL_ZF : 0) |
                  ((r & sign_bit(size)) ? FL_SF : 0) |
                  (__builtin_parity((unsigned)(r & 0xff)) ? 0 : FL_PF);

@@ -126,12 +126,18 @@ HANDLER(op_pop_E)
     }
 }
 
+/* PUSHA/POPA touch the slots in push (pop) order, so a fault reports the
+ * first slot that fails, as on the host; every slot is checked before
+ * anything is written. */
 HANDLER(op_pusha)
 {
     unsigned size = d->opsize;
     uint64_t sp = cpu->regs[R_ESP];
     uint64_t top = (sp - 8 * size) & sp_mask(cpu);
-    x86_probe_write(cpu, R_SS, top, 8 * size);
+    for (int r = R_EAX; r <= R_EDI; r++) {
+        x86_probe_write(cpu, R_SS, (top + (7 - r) * size) & sp_mask(cpu),
+                        size);
+    }
     for (int r = R_EAX; r <= R_EDI; r++) {
         uint64_t v = r == R_ESP ? sp : cpu->regs[r];
         x86_write(cpu, R_SS, (top + (7 - r) * size) & sp_mask(cpu), v, size);
@@ -143,7 +149,7 @@ HANDLER(op_popa)
 {
     unsigned size = d->opsize;
     uint64_t v[8];
-    for (int r = R_EAX; r <= R_EDI; r++) {
+    for (int r = R_EDI; r >= R_EAX; r--) {
         v[r] = x86_stack_peek(cpu, (7 - r) * size, size);
     }
     for (int r = R_EAX; r <= R_EDI; r++) {

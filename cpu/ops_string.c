@@ -47,8 +47,9 @@ static void set_cmp_flags(X86Cpu *cpu, unsigned size, uint64_t a, uint64_t b)
 
 static bool iter_cmps(X86Cpu *cpu, const DecodedInsn *d)
 {
-    uint64_t a = x86_read(cpu, d->seg, si(cpu, d), d->opsize);
+    /* ES:EDI is read first: a fault on both operands reports that one. */
     uint64_t b = x86_read(cpu, R_ES, di(cpu, d), d->opsize);
+    uint64_t a = x86_read(cpu, d->seg, si(cpu, d), d->opsize);
     set_cmp_flags(cpu, d->opsize, a, b);
     advance(cpu, d, R_ESI);
     advance(cpu, d, R_EDI);

@@ -1,0 +1,547 @@
+/*
+ * difftest: run seeded random streams of 32-bit user-mode integer
+ * instructions on pcvm's interpreter and natively on the host CPU, and
+ * compare the state after every instruction, the exception that ends each
+ * stream and the sandbox memory afterwards (see tools/difftest/dt.h).
+ *
+ *   difftest [--seed N] [--count N] [--groups a,b] [--cpu MODEL]
+ *            [--len N] [--stream I] [--max-fail N] [--list] [-v]
+ *
+ * Exit status: 0 no mismatch, 1 mismatches, 2 usage, 77 the host cannot
+ * run the streams (not x86-64 Linux): the test is skipped.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/disas.h"
+#include "tools/difftest/dt.h"
+
+#define FL_CMP (DT_FL_COMPARE | DT_FL_IF)
+
+typedef struct Options {
+    uint64_t seed;
+    uint64_t count;
+    uint64_t group_mask;
+    const char *cpu;
+    unsigned len;
+    int64_t only_stream;
+    unsigned max_fail;
+    bool verbose;
+} Options;
+
+/* Per-stream comparison state, for the step callback. */
+typedef struct Cmp {
+    const DtStream *s;
+    const DtLayout *lay;
+    const DtReport *host;
+    int bad_step;           /* first step that differs, or -1 */
+    uint32_t bad_eip;       /* the instruction it ran */
+    uint64_t executed[32];  /* per group; [31]: setup */
+    bool trace;
+} Cmp;
+
+typedef struct Totals {
+    uint64_t streams;
+    uint64_t insns;
+    uint64_t steps;
+    uint64_t by_group[32];
+    uint64_t mismatches;
+    uint64_t ends[24];      /* end events by vector */
+} Totals;
+
+static const char *const reg_names[8] = {"eax", "ecx", "edx", "ebx",
+                                         "esp", "ebp", "esi", "edi"};
+
+static int insn_index(const DtStream *s, uint32_t off)
+{
+    unsigned lo = 0, hi = s->ninsn;
+    while (lo < hi) {
+        unsigned mid = (lo + hi) / 2;
+        if (s->insn[mid].off < off) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo < s->ninsn && s->insn[lo].off == off ? (int)lo : -1;
+}
+
+static void insn_text(const DtStream *s, const DtLayout *lay, int idx,
+                      char *buf, size_t len)
+{
+    if (idx < 0) {
+        snprintf(buf, len, "(not an instruction start)");
+        return;
+    }
+    const DtInsn *in = &s->insn[idx];
+    x86_disas_bytes(s->code + in->off, in->len, 32, lay->code_base + in->off,
+                    buf, len);
+}
+
+static const char *group_name(unsigned g)
+{
+    return g == DT_GROUP_SETUP ? "setup" : dt_groups[g].name;
+}
+
+static bool regs_equal(const DtRegs *a, const DtRegs *b, uint32_t flag_mask,
+                       uint8_t reg_mask)
+{
+    for (int i = 0; i < 8; i++) {
+        if (!((reg_mask >> i) & 1) && a->r[i] != b->r[i]) {
+            return false;
+        }
+    }
+    uint32_t m = FL_CMP & ~flag_mask;
+    return a->eip == b->eip && (a->eflags & m) == (b->eflags & m);
+}
+
+static void print_regs(const char *who, const DtRegs *r, const DtRegs *other)
+{
+    printf("  %-6s eip=%08x fl=%08x", who, r->eip, r->eflags & FL_CMP);
+    if (other && (r->eflags & FL_CMP) != (other->eflags & FL_CMP)) {
+        printf(" (differs: %08x)",
+               (r->eflags ^ other->eflags) & FL_CMP);
+    }
+    printf("\n        ");
+    for (int i = 0; i < 8; i++) {
+        bool diff = other && r->r[i] != other->r[i];
+        printf(" %s=%08x%s", reg_names[i], r->r[i], diff ? "*" : "");
+        if (i == 3) {
+            printf("\n        ");
+        }
+    }
+    printf("\n");
+}
+
+static void on_step(void *opaque, unsigned step, uint32_t insn_eip,
+                    DtRegs *st)
+{
+    Cmp *c = opaque;
+    int idx = insn_index(c->s, insn_eip - c->lay->code_base);
+    uint32_t fmask = idx >= 0 ? c->s->insn[idx].flag_mask : 0;
+    uint8_t rmask = idx >= 0 ? c->s->insn[idx].reg_mask : 0;
+
+    if (st->eip == insn_eip) {
+        /* An iteration of a REP string instruction that is not its last:
+         * today's CPUs report the flags of before the instruction there
+         * (docs/cpu-flags.md), nothing reads them. */
+        fmask |= DT_FL_ARITH;
+    }
+    if (idx >= 0 && st->eip != insn_eip) {
+        unsigned g = c->s->insn[idx].group;
+        c->executed[g == DT_GROUP_SETUP ? 31 : g]++;
+    }
+    if (c->trace) {
+        char text[128];
+        insn_text(c->s, c->lay, idx, text, sizeof(text));
+        printf("step %u: %08x %s\n", step, insn_eip, text);
+        print_regs("pcvm", st, NULL);
+        if (step < c->host->nsteps) {
+            print_regs("host", &c->host->steps[step], st);
+        }
+    }
+    if (step >= c->host->nsteps) {
+        if (c->bad_step < 0) {
+            c->bad_step = (int)step;
+            c->bad_eip = insn_eip;
+        }
+        return;
+    }
+    const DtRegs *h = &c->host->steps[step];
+    if (c->bad_step < 0 && !regs_equal(st, h, fmask, rmask)) {
+        c->bad_step = (int)step;
+        c->bad_eip = insn_eip;
+    }
+    /* Carry the host's undefined bits over, so they cannot spread. */
+    st->eflags = (st->eflags & ~fmask) | (h->eflags & fmask);
+    for (int i = 0; i < 8; i++) {
+        if ((rmask >> i) & 1) {
+            st->r[i] = h->r[i];
+        }
+    }
+}
+
+static bool events_equal(const DtEvent *a, const DtEvent *b)
+{
+    if (a->vec != b->vec) {
+        return false;
+    }
+    if ((a->vec == 13 || a->vec == 14 || a->vec == 17) && a->err != b->err) {
+        return false;
+    }
+    if (a->vec == 14 && a->cr2 != b->cr2) {
+        return false;
+    }
+    if (a->vec < 0) {
+        return true;
+    }
+    return regs_equal(&a->regs, &b->regs, 0, 0);
+}
+
+static const char *vec_name(int vec)
+{
+    static const char *const names[] = {
+        "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "9",
+        "#TS", "#NP", "#SS", "#GP", "#PF", "15", "#MF", "#AC", "#MC", "#XM"};
+    switch (vec) {
+    case DT_END_TIMEOUT: return "timeout";
+    case DT_END_OVERFLOW: return "too many steps";
+    case DT_END_CRASH: return "runner crashed";
+    default:
+        return vec >= 0 && vec < 20 ? names[vec] : "?";
+    }
+}
+
+static void print_event(const char *who, const DtEvent *e)
+{
+    printf("  %-6s %s", who, vec_name(e->vec));
+    if (e->vec == 13 || e->vec == 14 || e->vec == 17) {
+        printf(" err=%#x", e->err);
+    }
+    if (e->vec == 14) {
+        printf(" cr2=%08x", e->cr2);
+    }
+    printf("\n");
+    if (e->vec >= 0) {
+        print_regs("", &e->regs, NULL);
+    }
+}
+
+/* Run both sides; returns true if they agree. */
+static bool run_pair(DtHost *host, DtEmu *emu, const DtStream *s,
+                     const DtLayout *lay, DtReport *hrep, DtReport *erep,
+                     uint8_t *hmem, uint8_t *emem, Cmp *c, bool trace)
+{
+    dt_host_run(host, s, hrep, hmem);
+    memset(c, 0, sizeof(*c));
+    c->s = s;
+    c->lay = lay;
+    c->host = hrep;
+    c->bad_step = -1;
+    c->trace = trace;
+    dt_emu_run(emu, s, erep, emem, on_step, c);
+    return c->bad_step < 0 && erep->nsteps == hrep->nsteps &&
+           events_equal(&erep->end, &hrep->end) &&
+           !memcmp(hmem, emem, DT_SBX_SIZE);
+}
+
+static void print_stream(const DtStream *s, const DtLayout *lay)
+{
+    char text[128];
+    printf("  stream (%u instructions):\n", s->ninsn);
+    for (unsigned i = 0; i < s->ninsn; i++) {
+        insn_text(s, lay, (int)i, text, sizeof(text));
+        printf("    %08x %-6s %s\n", lay->code_base + s->insn[i].off,
+               group_name(s->insn[i].group), text);
+    }
+}
+
+typedef struct Buffers {
+    DtReport host, emu;
+    uint8_t hmem[DT_SBX_SIZE], emem[DT_SBX_SIZE];
+    DtStream cut;
+} Buffers;
+
+/* Explain a mismatch of stream @idx. */
+static void report(DtHost *host, DtEmu *emu, const DtStream *s,
+                   const DtLayout *lay, uint64_t seed, uint64_t idx,
+                   Buffers *b, Cmp *c, bool verbose)
+{
+    char text[128];
+    printf("MISMATCH seed %" PRIu64 " stream %" PRIu64 "\n", seed, idx);
+    if (c->bad_step >= 0) {
+        int i = insn_index(s, c->bad_eip - lay->code_base);
+        insn_text(s, lay, i, text, sizeof(text));
+        printf("  after step %d: %08x %s [%s]\n", c->bad_step, c->bad_eip,
+               text, i >= 0 ? group_name(s->insn[i].group) : "?");
+        const DtRegs *before = c->bad_step > 0
+                                   ? &b->host.steps[c->bad_step - 1]
+                                   : &s->init;
+        print_regs("before", before, NULL);
+        if ((unsigned)c->bad_step < b->host.nsteps) {
+            print_regs("host", &b->host.steps[c->bad_step],
+                       &b->emu.steps[c->bad_step]);
+        } else {
+            printf("  host   ended before this step:\n");
+            print_event("host", &b->host.end);
+        }
+        print_regs("pcvm", &b->emu.steps[c->bad_step],
+                   (unsigned)c->bad_step < b->host.nsteps
+                       ? &b->host.steps[c->bad_step] : NULL);
+    } else if (b->emu.nsteps != b->host.nsteps ||
+               !events_equal(&b->emu.end, &b->host.end)) {
+        uint32_t eip = b->host.end.vec >= 0 ? b->host.end.regs.eip
+                                            : b->emu.end.regs.eip;
+        int i = insn_index(s, eip - lay->code_base);
+        insn_text(s, lay, i, text, sizeof(text));
+        printf("  end of stream differs (host %u steps, pcvm %u) at %08x %s\n",
+               b->host.nsteps, b->emu.nsteps, eip, text);
+        print_event("host", &b->host.end);
+        print_event("pcvm", &b->emu.end);
+    } else {
+        /* Memory only: find the first instruction after which it
+         * differs by cutting the stream short. */
+        unsigned lo = 0, hi = s->ninsn;
+        while (lo < hi) {
+            unsigned mid = (lo + hi) / 2;
+            Cmp c2;
+            dt_truncate(&b->cut, s, mid);
+            run_pair(host, emu, &b->cut, lay, &b->host, &b->emu, b->hmem,
+                     b->emem, &c2, false);
+            if (memcmp(b->hmem, b->emem, DT_SBX_SIZE)) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        dt_truncate(&b->cut, s, lo);
+        run_pair(host, emu, &b->cut, lay, &b->host, &b->emu, b->hmem,
+                 b->emem, c, false);
+        int i = (int)lo - 1;
+        insn_text(s, lay, i, text, sizeof(text));
+        printf("  memory differs after %08x %s [%s]\n",
+               i >= 0 ? lay->code_base + s->insn[i].off : 0, text,
+               i >= 0 ? group_name(s->insn[i].group) : "?");
+        unsigned shown = 0;
+        for (unsigned a = 0; a < DT_SBX_SIZE && shown < 16; a++) {
+            if (b->hmem[a] != b->emem[a]) {
+                printf("    %08x: host %02x pcvm %02x\n", lay->sbx_base + a,
+                       b->hmem[a], b->emem[a]);
+                shown++;
+            }
+        }
+        if (b->host.nsteps) {
+            print_regs("host", &b->host.steps[b->host.nsteps - 1], NULL);
+        }
+    }
+    if (verbose) {
+        print_stream(s, lay);
+    }
+}
+
+static int parse_groups(const char *spec, uint64_t *mask)
+{
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", spec);
+    *mask = 0;
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        unsigned i;
+        for (i = 0; i < dt_group_count; i++) {
+            if (!strcmp(tok, dt_groups[i].name)) {
+                break;
+            }
+        }
+        if (!strcmp(tok, "all")) {
+            *mask |= (1ULL << dt_group_count) - 1;
+            continue;
+        }
+        if (i == dt_group_count) {
+            fprintf(stderr, "difftest: unknown group %s (--list)\n", tok);
+            return -1;
+        }
+        *mask |= 1ULL << i;
+    }
+    return 0;
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: difftest [--seed N] [--count N] [--groups a,b,...] "
+            "[--cpu MODEL]\n"
+            "                [--len N] [--stream I] [--max-fail N] [--list] "
+            "[-v]\n"
+            "  --count N    instructions to execute (default 20000)\n"
+            "  --len N      instructions per stream (default 48)\n"
+            "  --stream I   run only stream I and trace every step\n");
+}
+
+static int parse_args(int argc, char **argv, Options *o)
+{
+    o->seed = 1;
+    o->count = 20000;
+    o->group_mask = (1ULL << dt_group_count) - 1;
+    o->cpu = "pentium2";
+    o->len = 48;
+    o->only_stream = -1;
+    o->max_fail = 10;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            o->verbose = true;
+            continue;
+        }
+        if (!strcmp(a, "--list")) {
+            for (unsigned g = 0; g < dt_group_count; g++) {
+                printf("%-8s %s\n", dt_groups[g].name, dt_groups[g].what);
+            }
+            exit(0);
+        }
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            exit(0);
+        }
+        if (!v) {
+            usage(stderr);
+            return -1;
+        }
+        i++;
+        if (!strcmp(a, "--seed")) {
+            o->seed = strtoull(v, NULL, 0);
+        } else if (!strcmp(a, "--count")) {
+            o->count = strtoull(v, NULL, 0);
+        } else if (!strcmp(a, "--groups")) {
+            if (parse_groups(v, &o->group_mask)) {
+                return -1;
+            }
+        } else if (!strcmp(a, "--cpu")) {
+            o->cpu = v;
+        } else if (!strcmp(a, "--len")) {
+            o->len = (unsigned)strtoul(v, NULL, 0);
+        } else if (!strcmp(a, "--stream")) {
+            o->only_stream = strtoll(v, NULL, 0);
+        } else if (!strcmp(a, "--max-fail")) {
+            o->max_fail = (unsigned)strtoul(v, NULL, 0);
+        } else {
+            usage(stderr);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* MOV EAX, imm32 then the final HLT: both sides must agree exactly. */
+static bool self_test(DtHost *host, DtEmu *emu, const DtLayout *lay,
+                      Buffers *b, char *why, size_t len)
+{
+    DtStream *s = &b->cut;
+    memset(s, 0, sizeof(*s));
+    s->code[0] = 0xb8;
+    s->code[1] = 0x78;
+    s->code[2] = 0x56;
+    s->code[3] = 0x34;
+    s->code[4] = 0x12;
+    s->len = 5;
+    s->ninsn = 1;
+    s->insn[0].len = 5;
+    s->init.eflags = DT_FL_TF | DT_FL_IF | 2;
+    s->init.r[DT_ESP] = lay->stack_hi;
+    s->init.eip = lay->code_base;
+    dt_host_run(host, s, &b->host, b->hmem);
+    if (b->host.end.vec != 13 || b->host.nsteps != 1 ||
+        b->host.steps[0].r[DT_EAX] != 0x12345678 ||
+        b->host.end.regs.eip != lay->code_base + 5) {
+        snprintf(why, len, "the host did not run 32-bit code as expected "
+                 "(end %s, %u steps)", vec_name(b->host.end.vec),
+                 b->host.nsteps);
+        return false;
+    }
+    Cmp c;
+    if (!run_pair(host, emu, s, lay, &b->host, &b->emu, b->hmem, b->emem,
+                  &c, false)) {
+        snprintf(why, len, "pcvm fails the self-test stream");
+        return false;
+    }
+    return true;
+}
+
+int main(int argc, char **argv)
+{
+    Options o;
+    char err[256];
+    memset(&o, 0, sizeof(o));
+    if (parse_args(argc, argv, &o)) {
+        return 2;
+    }
+    DtLayout lay;
+    DtHost *host = dt_host_new(&lay, err, sizeof(err));
+    if (!host) {
+        printf("SKIP: difftest: %s\n", err);
+        return 77;
+    }
+    DtEmu *emu = dt_emu_new(&lay, o.cpu, err, sizeof(err));
+    if (!emu) {
+        fprintf(stderr, "difftest: %s\n", err);
+        dt_host_free(host);
+        return 2;
+    }
+    Buffers *b = calloc(1, sizeof(*b));
+    DtStream *s = calloc(1, sizeof(*s));
+    Totals *t = calloc(1, sizeof(*t));
+    if (!b || !s || !t) {
+        fprintf(stderr, "difftest: out of memory\n");
+        return 2;
+    }
+    if (!self_test(host, emu, &lay, b, err, sizeof(err))) {
+        printf("SKIP: difftest: %s\n", err);
+        return 77;
+    }
+
+    uint64_t first = o.only_stream >= 0 ? (uint64_t)o.only_stream : 0;
+    for (uint64_t idx = first;; idx++) {
+        if (o.only_stream >= 0 ? idx != first : t->insns >= o.count) {
+            break;
+        }
+        dt_gen_stream(s, &lay, o.seed, idx, o.group_mask, o.len);
+        Cmp c;
+        bool trace = o.only_stream >= 0;
+        if (trace) {
+            print_stream(s, &lay);
+        }
+        bool same = run_pair(host, emu, s, &lay, &b->host, &b->emu, b->hmem,
+                             b->emem, &c, trace);
+        t->streams++;
+        t->steps += b->emu.nsteps;
+        for (unsigned g = 0; g < 32; g++) {
+            t->by_group[g] += c.executed[g];
+            if (g != 31) {
+                t->insns += c.executed[g];
+            }
+        }
+        int v = b->host.end.vec;
+        t->ends[v >= 0 && v < 20 ? v : v < 0 && v >= -3 ? 20 - v : 23]++;
+        if (trace) {
+            print_event("host", &b->host.end);
+            print_event("pcvm", &b->emu.end);
+        }
+        if (!same) {
+            t->mismatches++;
+            report(host, emu, s, &lay, o.seed, idx, b, &c, o.verbose);
+            if (t->mismatches >= o.max_fail) {
+                printf("(stopping after %u mismatching streams)\n",
+                       o.max_fail);
+                break;
+            }
+        }
+    }
+
+    printf("difftest: seed %" PRIu64 ", cpu %s: %" PRIu64 " streams, %"
+           PRIu64 " instructions (%" PRIu64 " setup), %" PRIu64
+           " steps, %" PRIu64 " mismatching streams\n",
+           o.seed, o.cpu, t->streams, t->insns, t->by_group[31], t->steps,
+           t->mismatches);
+    printf("  by group:");
+    for (unsigned g = 0; g < dt_group_count; g++) {
+        if ((o.group_mask >> g) & 1) {
+            printf(" %s %" PRIu64, dt_groups[g].name, t->by_group[g]);
+        }
+    }
+    printf("\n  streams ended by:");
+    for (int v = 0; v < 24; v++) {
+        if (t->ends[v]) {
+            printf(" %s %" PRIu64, v < 20 ? vec_name(v) : vec_name(20 - v),
+                   t->ends[v]);
+        }
+    }
+    printf("\n");
+    int status = t->mismatches ? 1 : 0;
+    dt_emu_free(emu);
+    dt_host_free(host);
+    free(b);
+    free(s);
+    free(t);
+    return status;
+}

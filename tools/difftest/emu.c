@@ -1,0 +1,246 @@
+/*
+ * The pcvm runner: an X86Cpu put straight into flat 32-bit protected mode
+ * at CPL 3 (segment caches set by hand, as the host's user segments look),
+ * with PAE paging that maps the code read-only and the sandbox read/write
+ * and no-execute at the host's addresses, so page faults come out as on
+ * the host. Exceptions stop the run through the CPU's exception hook.
+ */
+#include "tools/difftest/dt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/ioport.h"
+#include "core/log.h"
+#include "core/memory.h"
+#include "cpu/cpu.h"
+#include "cpu/internal.h"
+#include "cpu/models.h"
+
+#define EMU_RAM (4u << 20)
+#define EMU_DATA 0x100000u  /* physical home of the code and sandbox */
+#define EMU_PT 0x300000u    /* PDPT, then a page directory and a table */
+
+#define PTE_P 1ULL
+#define PTE_RW 2ULL
+#define PTE_US 4ULL
+#define PTE_NX (1ULL << 63)
+
+struct DtEmu {
+    DtLayout lay;
+    Log log;
+    AddressSpace *as;
+    IoBus *io;
+    Clock *clock;
+    X86Cpu *cpu;
+    uint8_t *ram;
+    int vec;
+    int err;
+};
+
+static bool emu_hook(X86Cpu *cpu, int vector, int error_code)
+{
+    DtEmu *e = cpu->exception_hook_opaque;
+    e->vec = vector;
+    e->err = error_code;
+    return true;
+}
+
+static uint32_t phys_of(const DtEmu *e, uint32_t lin)
+{
+    return EMU_DATA + (lin - e->lay.code_base);
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+    memcpy(p, &v, 8);
+}
+
+static void build_page_tables(DtEmu *e)
+{
+    uint32_t pdpt = EMU_PT, pd = EMU_PT + 0x1000, pt = EMU_PT + 0x2000;
+    uint32_t first = e->lay.code_base;
+    memset(e->ram + EMU_PT, 0, 0x3000);
+    put64(e->ram + pdpt + 8 * (first >> 30), pd | PTE_P);
+    put64(e->ram + pd + 8 * ((first >> 21) & 511),
+          pt | PTE_P | PTE_RW | PTE_US);
+    for (uint32_t off = 0; off < DT_CODE_SIZE + DT_SBX_SIZE; off += DT_PAGE) {
+        uint32_t lin = first + off;
+        uint64_t pte = phys_of(e, lin) | PTE_P | PTE_US;
+        if (off >= DT_CODE_SIZE) {
+            pte |= PTE_RW | PTE_NX;
+        }
+        put64(e->ram + pt + 8 * ((lin >> 12) & 511), pte);
+    }
+    uint32_t stub = e->lay.stub_base, scratch = e->lay.scratch_base;
+    put64(e->ram + pt + 8 * ((stub >> 12) & 511),
+          phys_of(e, stub) | PTE_P | PTE_US);
+    put64(e->ram + pt + 8 * ((scratch >> 12) & 511),
+          phys_of(e, scratch) | PTE_P | PTE_US | PTE_RW | PTE_NX);
+    dt_build_stub(e->ram + phys_of(e, stub), &e->lay);
+}
+
+static void set_seg(X86Seg *s, uint16_t sel, uint32_t flags)
+{
+    s->sel = sel;
+    s->base = 0;
+    s->limit = sel ? 0xffffffffu : 0;
+    s->flags = flags;
+}
+
+DtEmu *dt_emu_new(const DtLayout *lay, const char *cpu_model, char *err,
+                  size_t errlen)
+{
+    const CpuModel *model = x86_cpu_model_find(cpu_model);
+    if (!model) {
+        snprintf(err, errlen, "unknown CPU model %s", cpu_model);
+        return NULL;
+    }
+    if ((lay->code_base >> 21) != ((lay->scratch_base + DT_PAGE - 1) >> 21)) {
+        snprintf(err, errlen, "layout crosses a 2 MiB boundary");
+        return NULL;
+    }
+    DtEmu *e = calloc(1, sizeof(*e));
+    if (!e) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    e->lay = *lay;
+    e->as = as_new(&e->log, "difftest");
+    MemRegion *ram = as_add_ram(e->as, "ram", 0, EMU_RAM, 0);
+    e->io = iobus_new(&e->log);
+    e->clock = clock_new(CLOCK_MANUAL, 0);
+    if (!ram || !e->io || !e->clock) {
+        snprintf(err, errlen, "cannot build the machine");
+        free(e);
+        return NULL;
+    }
+    e->ram = mr_host(ram);
+    e->cpu = x86_cpu_new(model, 0, e->as, e->io, e->clock, &e->log);
+    if (!e->cpu) {
+        snprintf(err, errlen, "out of memory");
+        free(e);
+        return NULL;
+    }
+    e->cpu->exception_hook = emu_hook;
+    e->cpu->exception_hook_opaque = e;
+    build_page_tables(e);
+    return e;
+}
+
+void dt_emu_free(DtEmu *e)
+{
+    if (e) {
+        x86_cpu_free(e->cpu);
+        clock_free(e->clock);
+        iobus_free(e->io);
+        as_free(e->as);
+        free(e);
+    }
+}
+
+static void get_state(X86Cpu *cpu, DtRegs *r)
+{
+    for (int i = 0; i < 8; i++) {
+        r->r[i] = (uint32_t)cpu->regs[i];
+    }
+    r->eflags = x86_get_eflags(cpu);
+    r->eip = (uint32_t)cpu->rip;
+}
+
+static void set_flags(X86Cpu *cpu, uint32_t fl)
+{
+    cpu->eflags = (fl & ~FL_ARITH) | FL_FIXED;
+    cpu->cc_op = CC_OP_EFLAGS;
+    cpu->cc_src = fl & FL_ARITH;
+    cpu->cc_dst = 0;
+    x86_update_mode(cpu);
+}
+
+static void reset_cpu(DtEmu *e, const DtRegs *init)
+{
+    X86Cpu *cpu = e->cpu;
+    uint32_t code = SEGF_P | SEGF_S | SEGF_CODE | SEGF_RW | SEGF_A |
+                    SEGF_DB | SEGF_G | (3u << SEGF_DPL_SHIFT);
+    uint32_t data = SEGF_P | SEGF_S | SEGF_RW | SEGF_A | SEGF_DB | SEGF_G |
+                    (3u << SEGF_DPL_SHIFT);
+    /* The host's user segments: CS 0x23, DS/ES/SS 0x2b, FS/GS null. */
+    set_seg(&cpu->seg[R_CS], 0x23, code);
+    set_seg(&cpu->seg[R_SS], 0x2b, data);
+    set_seg(&cpu->seg[R_DS], 0x2b, data);
+    set_seg(&cpu->seg[R_ES], 0x2b, data);
+    set_seg(&cpu->seg[R_FS], 0, 0);
+    set_seg(&cpu->seg[R_GS], 0, 0);
+    cpu->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
+    cpu->cr4 = CR4_PAE;
+    cpu->efer = EFER_NXE;
+    cpu->cr3 = EMU_PT;
+    cpu->cr2 = 0;
+    memset(cpu->regs, 0, sizeof(cpu->regs));
+    for (int i = 0; i < 8; i++) {
+        cpu->regs[i] = init->r[i];
+    }
+    cpu->rip = init->eip;
+    cpu->halted = false;
+    cpu->irq_shadow = false;
+    cpu->interrupt_request = 0;
+    cpu->exc_depth = 0;
+    cpu->last_exc = -1;
+    set_flags(cpu, init->eflags);
+    x86_tlb_flush(cpu, true);
+}
+
+void dt_emu_run(DtEmu *e, const DtStream *s, DtReport *rep,
+                uint8_t *sbx_out, DtStepFn *step, void *opaque)
+{
+    X86Cpu *cpu = e->cpu;
+    uint8_t *code = e->ram + phys_of(e, e->lay.code_base);
+    uint8_t *sbx = e->ram + phys_of(e, e->lay.sbx_base);
+
+    memcpy(code, s->code, s->len);
+    memset(code + s->len, 0xf4, DT_CODE_SIZE - s->len);
+    dt_fill_sandbox(sbx, s->mem_seed);
+    dt_fill_scratch(e->ram + phys_of(e, e->lay.scratch_base), &s->init);
+    reset_cpu(e, &s->init);
+
+    rep->nsteps = 0;
+    memset(&rep->end, 0, sizeof(rep->end));
+    for (;;) {
+        e->vec = -1;
+        X86ExitReason why = x86_cpu_exec(cpu, 1000000);
+        DtRegs st;
+        get_state(cpu, &st);
+        if (why != X86_EXIT_EXCEPTION) {
+            rep->end.vec = DT_END_TIMEOUT;
+            rep->end.regs = st;
+            break;
+        }
+        if (e->vec == EXC_DB) {
+            if (rep->nsteps >= DT_MAX_STEPS) {
+                rep->end.vec = DT_END_OVERFLOW;
+                break;
+            }
+            rep->steps[rep->nsteps++] = st;
+            if (step) {
+                DtRegs fixed = st;
+                step(opaque, rep->nsteps - 1, (uint32_t)cpu->insn_start,
+                     &fixed);
+                if (memcmp(&fixed, &st, sizeof(st))) {
+                    for (int i = 0; i < 8; i++) {
+                        cpu->regs[i] = fixed.r[i];
+                    }
+                    set_flags(cpu, fixed.eflags);
+                }
+            }
+            continue;
+        }
+        rep->end.vec = e->vec;
+        rep->end.err = e->err < 0 ? 0 : (uint32_t)e->err;
+        rep->end.cr2 = e->vec == EXC_PF ? (uint32_t)cpu->cr2 : 0;
+        rep->end.regs = st;
+        break;
+    }
+    memcpy(sbx_out, sbx, DT_SBX_SIZE);
+}
