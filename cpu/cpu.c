@@ -118,6 +118,9 @@ void x86_cpu_reset(X86Cpu *cpu, bool init_only)
         memset(cpu->mtrr_fixed, 0, sizeof(cpu->mtrr_fixed));
         memset(cpu->mtrr_var, 0, sizeof(cpu->mtrr_var));
         cpu->mcg_status = 0;
+        memset(cpu->pmc, 0, sizeof(cpu->pmc));
+        memset(cpu->pmc_evtsel, 0, sizeof(cpu->pmc_evtsel));
+        cpu->bios_sign_id = 0;
         cpu->apic_base = 0xfee00000ULL | (1u << 11) |
                          (cpu->index == 0 ? 1u << 8 : 0);
     }

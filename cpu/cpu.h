@@ -229,6 +229,9 @@ struct X86Cpu {
     uint64_t mtrr_fixed[11];
     uint64_t mtrr_var[16]; /* base/mask pairs */
     uint64_t mcg_status;
+    uint64_t pmc[2];        /* performance counters (not counting) */
+    uint64_t pmc_evtsel[2]; /* and their event selects */
+    uint64_t bios_sign_id;  /* microcode update signature */
 
     /* x87 */
     Fx80 fpr[8];       /* physical registers R0-R7 */

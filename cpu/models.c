@@ -110,7 +110,11 @@ void x86_cpuid(X86Cpu *cpu, uint32_t leaf, uint32_t sub, uint32_t out[4])
         if (family > 15) {
             *eax |= (family - 15) << 20;
         }
-        *ebx = (uint32_t)cpu->index << 24 | 1u << 16 | 8u << 8;
+        /* APIC id, logical count and CLFLUSH size arrived with the
+         * Pentium 4 (and CLFLUSH); older CPUs report EBX = 0. */
+        *ebx = x86_model_has(m, X86_FEAT_CLFSH)
+                   ? (uint32_t)cpu->index << 24 | 1u << 16 | 8u << 8
+                   : 0;
         *ecx = m->features[FEAT_WORD_1_ECX];
         *edx = m->features[FEAT_WORD_1_EDX];
         if (cpu->cr4 & CR4_OSXSAVE) {

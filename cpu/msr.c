@@ -36,9 +36,118 @@ static int mtrr_fixed_index(uint32_t msr)
     return -1;
 }
 
+static bool is_p5(const X86Cpu *cpu)
+{
+    return cpu->model->generation == CPU_GEN_586;
+}
+
+static bool is_p6(const X86Cpu *cpu)
+{
+    return cpu->model->generation >= CPU_GEN_686;
+}
+
+unsigned x86_pmc_count(const X86Cpu *cpu)
+{
+    return is_p5(cpu) || is_p6(cpu) ? 2 : 0;
+}
+
+/* Model-specific MSRs of the P5 and P6 families: machine-check address
+ * and type (P5), the performance counters and their controls (counting
+ * is not modelled: they hold what software writes), platform id, power-on
+ * configuration and the microcode update interface (no update is ever
+ * loaded: the signature reads as written, 0 after reset). Returns 1 when
+ * @msr is not one of them. */
+static int family_msr_read(X86Cpu *cpu, uint32_t msr, uint64_t *v)
+{
+    if (is_p5(cpu)) {
+        switch (msr) {
+        case MSR_P5_MC_ADDR:
+        case MSR_P5_MC_TYPE:
+        case MSR_P5_CESR:
+            *v = msr == MSR_P5_CESR ? cpu->pmc_evtsel[0] : 0;
+            return 0;
+        case MSR_P5_CTR0:
+        case MSR_P5_CTR1:
+            *v = cpu->pmc[msr - MSR_P5_CTR0];
+            return 0;
+        default:
+            return 1;
+        }
+    }
+    if (is_p6(cpu)) {
+        switch (msr) {
+        case MSR_PLATFORM_ID:
+        case MSR_EBL_CR_POWERON:
+            *v = 0;
+            return 0;
+        case MSR_BIOS_SIGN_ID:
+            *v = cpu->bios_sign_id;
+            return 0;
+        case MSR_PERFCTR0:
+        case MSR_PERFCTR1:
+            *v = cpu->pmc[msr - MSR_PERFCTR0];
+            return 0;
+        case MSR_EVNTSEL0:
+        case MSR_EVNTSEL1:
+            *v = cpu->pmc_evtsel[msr - MSR_EVNTSEL0];
+            return 0;
+        default:
+            return 1;
+        }
+    }
+    return 1;
+}
+
+static int family_msr_write(X86Cpu *cpu, uint32_t msr, uint64_t v)
+{
+    if (is_p5(cpu)) {
+        switch (msr) {
+        case MSR_P5_MC_ADDR:
+        case MSR_P5_MC_TYPE:
+            return 0;
+        case MSR_P5_CESR:
+            cpu->pmc_evtsel[0] = v & 0x03ff03ffULL;
+            return 0;
+        case MSR_P5_CTR0:
+        case MSR_P5_CTR1:
+            cpu->pmc[msr - MSR_P5_CTR0] = v & 0xffffffffffULL;
+            return 0;
+        default:
+            return 1;
+        }
+    }
+    if (is_p6(cpu)) {
+        switch (msr) {
+        case MSR_EBL_CR_POWERON:
+        case MSR_BIOS_UPDT_TRIG:
+            return 0;
+        case MSR_BIOS_SIGN_ID:
+            cpu->bios_sign_id = v;
+            return 0;
+        case MSR_PERFCTR0:
+        case MSR_PERFCTR1:
+            /* 40-bit counters; a write sets the low 32 bits and
+             * sign-extends them (P6 family). */
+            cpu->pmc[msr - MSR_PERFCTR0] =
+                (uint64_t)(int64_t)(int32_t)v & 0xffffffffffULL;
+            return 0;
+        case MSR_EVNTSEL0:
+        case MSR_EVNTSEL1:
+            cpu->pmc_evtsel[msr - MSR_EVNTSEL0] = (uint32_t)v;
+            return 0;
+        default:
+            return 1;
+        }
+    }
+    return 1;
+}
+
 int x86_msr_read(X86Cpu *cpu, uint32_t msr, uint64_t *v)
 {
     int idx;
+    if (family_msr_read(cpu, msr, v) == 0) {
+        return 0;
+    }
     switch (msr) {
     case MSR_TSC: *v = x86_read_tsc(cpu); return 0;
     case MSR_APIC_BASE:
@@ -120,6 +229,9 @@ int x86_msr_read(X86Cpu *cpu, uint32_t msr, uint64_t *v)
 int x86_msr_write(X86Cpu *cpu, uint32_t msr, uint64_t v)
 {
     int idx;
+    if (family_msr_write(cpu, msr, v) == 0) {
+        return 0;
+    }
     switch (msr) {
     case MSR_TSC:
         x86_sync_icount(cpu);

@@ -13,8 +13,21 @@
 
 #include "cpu/cpu.h"
 
+#define MSR_P5_MC_ADDR 0x0
+#define MSR_P5_MC_TYPE 0x1
 #define MSR_TSC 0x10
+#define MSR_P5_CESR 0x11
+#define MSR_P5_CTR0 0x12
+#define MSR_P5_CTR1 0x13
+#define MSR_PLATFORM_ID 0x17
 #define MSR_APIC_BASE 0x1b
+#define MSR_EBL_CR_POWERON 0x2a
+#define MSR_BIOS_UPDT_TRIG 0x79
+#define MSR_BIOS_SIGN_ID 0x8b
+#define MSR_PERFCTR0 0xc1
+#define MSR_PERFCTR1 0xc2
+#define MSR_EVNTSEL0 0x186
+#define MSR_EVNTSEL1 0x187
 #define MSR_MTRRCAP 0xfe
 #define MSR_SYSENTER_CS 0x174
 #define MSR_SYSENTER_ESP 0x175
@@ -42,6 +55,8 @@
 #define TSC_HZ 1000000000ULL
 
 int x86_msr_read(X86Cpu *cpu, uint32_t msr, uint64_t *value);
+/* RDPMC's counters: how many the model has (P5: CTR0/1, P6: PERFCTR0/1). */
+unsigned x86_pmc_count(const X86Cpu *cpu);
 int x86_msr_write(X86Cpu *cpu, uint32_t msr, uint64_t value);
 uint64_t x86_read_tsc(X86Cpu *cpu);
 

@@ -36,17 +36,21 @@ HANDLER(op_jmp_rel)
     x86_jump_near(cpu, cpu->next_rip + d->imm, d->opsize);
 }
 
+/* A near call stores the return address before it checks the target:
+ * a target beyond the CS limit raises #GP with the stack pointer
+ * unchanged but the slot below it written, as the host CPU does. */
+static void call_near(X86Cpu *cpu, uint64_t target, unsigned opsize)
+{
+    unsigned ss = x86_stack_size(cpu);
+    uint64_t sp = (cpu->regs[R_ESP] - opsize) & size_mask(ss);
+    x86_write(cpu, R_SS, sp, cpu->next_rip, opsize);
+    x86_jump_near(cpu, target, opsize);
+    reg_write(cpu, R_ESP, ss, sp);
+}
+
 HANDLER(op_call_rel)
 {
-    uint64_t ret = cpu->next_rip;
-    uint64_t target = ret + d->imm;
-    /* Check the target before pushing, so a bad target pushes nothing. */
-    uint64_t old = cpu->next_rip;
-    x86_jump_near(cpu, target, d->opsize);
-    uint64_t next = cpu->next_rip;
-    cpu->next_rip = old;
-    x86_push(cpu, ret, d->opsize);
-    cpu->next_rip = next;
+    call_near(cpu, cpu->next_rip + d->imm, d->opsize);
 }
 
 HANDLER(op_ret_near)
@@ -68,13 +72,7 @@ HANDLER(op_jmp_E)
 
 HANDLER(op_call_E)
 {
-    uint64_t target = load_E(cpu, d, d->opsize);
-    uint64_t ret = cpu->next_rip;
-    x86_jump_near(cpu, target, d->opsize);
-    uint64_t next = cpu->next_rip;
-    cpu->next_rip = ret;
-    x86_push(cpu, ret, d->opsize);
-    cpu->next_rip = next;
+    call_near(cpu, load_E(cpu, d, d->opsize), d->opsize);
 }
 
 HANDLER(op_jmp_far_imm)

@@ -151,9 +151,12 @@ HANDLER(op_arpl_movsxd)
 
 HANDLER(op_xlat)
 {
+    /* No ModRM: the decoder leaves the segment to us (DS, or the
+     * override). */
+    int seg = d->seg_override != SEG_NONE ? d->seg_override : R_DS;
     uint64_t addr = (cpu->regs[R_EBX] + (cpu->regs[R_EAX] & 0xff)) &
                     addr_mask(d);
-    reg_write(cpu, R_EAX, 1, x86_read(cpu, d->seg, addr, 1));
+    reg_write(cpu, R_EAX, 1, x86_read(cpu, seg, addr, 1));
 }
 
 HANDLER(op_load_far_ptr)

@@ -127,8 +127,10 @@ HANDLER(op_pop_E)
 }
 
 /* PUSHA/POPA touch the slots in push (pop) order, so a fault reports the
- * first slot that fails, as on the host; every slot is checked before
- * anything is written. */
+ * first slot that fails, as on the host. PUSHA checks every slot before
+ * it writes; POPA loads each register as it goes, so a fault part-way
+ * leaves the registers popped so far loaded (and the stack pointer
+ * unchanged): the host CPU does that. */
 HANDLER(op_pusha)
 {
     unsigned size = d->opsize;
@@ -148,13 +150,10 @@ HANDLER(op_pusha)
 HANDLER(op_popa)
 {
     unsigned size = d->opsize;
-    uint64_t v[8];
     for (int r = R_EDI; r >= R_EAX; r--) {
-        v[r] = x86_stack_peek(cpu, (7 - r) * size, size);
-    }
-    for (int r = R_EAX; r <= R_EDI; r++) {
+        uint64_t v = x86_stack_peek(cpu, (7 - r) * size, size);
         if (r != R_ESP) {
-            reg_write(cpu, r, size, v[r]);
+            reg_write(cpu, r, size, v);
         }
     }
     x86_stack_adjust(cpu, 8 * size);
@@ -234,9 +233,14 @@ HANDLER(op_enter)
     uint64_t bp = cpu->regs[R_EBP];
     uint64_t sp = (cpu->regs[R_ESP] - size) & mask;
 
-    /* Do every store before changing registers. */
+    /* Do every store before changing registers. The frame pointer is
+     * ESP minus the operand size in full, even with a 16-bit stack (of
+     * which only SP moves): so the host CPU does. */
     x86_write(cpu, R_SS, sp, bp, size);
-    uint64_t frame = sp;
+    uint64_t frame = (cpu->regs[R_ESP] - size) & 0xffffffffu;
+    if (cpu->code64) {
+        frame = sp;
+    }
     if (level > 0) {
         uint64_t src = bp;
         for (unsigned i = 1; i < level; i++) {

@@ -75,10 +75,17 @@ HANDLER(op_wrmsr)
     }
 }
 
+/* The counters hold what WRMSR put there (counting is not modelled). */
 HANDLER(op_rdpmc)
 {
-    /* No performance counters are modelled: ECX selects none. */
-    x86_raise(cpu, EXC_GP, 0);
+    uint32_t idx = (uint32_t)cpu->regs[R_ECX];
+    if ((cpu->pe && cpu->cpl != 0 && !(cpu->cr4 & CR4_PCE)) ||
+        idx >= x86_pmc_count(cpu)) {
+        x86_raise(cpu, EXC_GP, 0);
+    }
+    uint64_t v = cpu->pmc[idx];
+    reg_write(cpu, R_EAX, 4, (uint32_t)v);
+    reg_write(cpu, R_EDX, 4, (v >> 32) & 0xff);
 }
 
 /* CR0 bits this CPU lets software set. */

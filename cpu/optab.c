@@ -411,7 +411,8 @@ const OpInfo x86_optab_0f[256] = {
     [0x08] = O("invd", op_invd_wbinvd, FORM_NONE, PRIV, G486),
     [0x09] = O("wbinvd", op_invd_wbinvd, FORM_NONE, PRIV, G486),
     [0x0b] = O("ud2", op_ud, FORM_NONE, END, G586),
-    [0x0d] = G("prefetch", grp_hint, 0, G686),
+    /* 0F 0D (PREFETCH/PREFETCHW) came with 3DNow! and much later Intel
+     * CPUs; on the modelled ones it is #UD, so it has no entry. */
     [0x18] = G("prefetch", grp_hint, 0, G686),
     [0x19] = G("nop", grp_hint, 0, G686),
     [0x1a] = G("nop", grp_hint, 0, G686),

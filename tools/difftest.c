@@ -21,6 +21,7 @@
 #define FL_CMP (DT_FL_COMPARE | DT_FL_IF)
 
 typedef struct Options {
+    int mode;               /* 16, 32, or 0 for both */
     uint64_t seed;
     uint64_t count;
     uint64_t group_mask;
@@ -68,6 +69,17 @@ static int insn_index(const DtStream *s, uint32_t off)
     return lo < s->ninsn && s->insn[lo].off == off ? (int)lo : -1;
 }
 
+/* EIP of 16-bit streams counts from the code; of 32-bit ones, from 0. */
+static uint32_t ip_base(const DtStream *s, const DtLayout *lay)
+{
+    return s->bits == 16 ? 0 : lay->code_base;
+}
+
+static int insn_at(const DtStream *s, const DtLayout *lay, uint32_t eip)
+{
+    return insn_index(s, eip - ip_base(s, lay));
+}
+
 static void insn_text(const DtStream *s, const DtLayout *lay, int idx,
                       char *buf, size_t len)
 {
@@ -76,8 +88,8 @@ static void insn_text(const DtStream *s, const DtLayout *lay, int idx,
         return;
     }
     const DtInsn *in = &s->insn[idx];
-    x86_disas_bytes(s->code + in->off, in->len, 32, lay->code_base + in->off,
-                    buf, len);
+    x86_disas_bytes(s->code + in->off, in->len, s->bits,
+                    ip_base(s, lay) + in->off, buf, len);
 }
 
 static const char *group_name(unsigned g)
@@ -119,7 +131,7 @@ static void on_step(void *opaque, unsigned step, uint32_t insn_eip,
                     DtRegs *st)
 {
     Cmp *c = opaque;
-    int idx = insn_index(c->s, insn_eip - c->lay->code_base);
+    int idx = insn_at(c->s, c->lay, insn_eip);
     uint32_t fmask = idx >= 0 ? c->s->insn[idx].flag_mask : 0;
     uint8_t rmask = idx >= 0 ? c->s->insn[idx].reg_mask : 0;
 
@@ -230,10 +242,10 @@ static bool run_pair(DtHost *host, DtEmu *emu, const DtStream *s,
 static void print_stream(const DtStream *s, const DtLayout *lay)
 {
     char text[128];
-    printf("  stream (%u instructions):\n", s->ninsn);
+    printf("  stream (%u instructions, %u-bit code):\n", s->ninsn, s->bits);
     for (unsigned i = 0; i < s->ninsn; i++) {
         insn_text(s, lay, (int)i, text, sizeof(text));
-        printf("    %08x %-6s %s\n", lay->code_base + s->insn[i].off,
+        printf("    %08x %-6s %s\n", ip_base(s, lay) + s->insn[i].off,
                group_name(s->insn[i].group), text);
     }
 }
@@ -250,9 +262,10 @@ static void report(DtHost *host, DtEmu *emu, const DtStream *s,
                    Buffers *b, Cmp *c, bool verbose)
 {
     char text[128];
-    printf("MISMATCH seed %" PRIu64 " stream %" PRIu64 "\n", seed, idx);
+    printf("MISMATCH seed %" PRIu64 " stream %" PRIu64 " (%u-bit)\n", seed,
+           idx, s->bits);
     if (c->bad_step >= 0) {
-        int i = insn_index(s, c->bad_eip - lay->code_base);
+        int i = insn_at(s, lay, c->bad_eip);
         insn_text(s, lay, i, text, sizeof(text));
         printf("  after step %d: %08x %s [%s]\n", c->bad_step, c->bad_eip,
                text, i >= 0 ? group_name(s->insn[i].group) : "?");
@@ -274,7 +287,7 @@ static void report(DtHost *host, DtEmu *emu, const DtStream *s,
                !events_equal(&b->emu.end, &b->host.end)) {
         uint32_t eip = b->host.end.vec >= 0 ? b->host.end.regs.eip
                                             : b->emu.end.regs.eip;
-        int i = insn_index(s, eip - lay->code_base);
+        int i = insn_at(s, lay, eip);
         insn_text(s, lay, i, text, sizeof(text));
         printf("  end of stream differs (host %u steps, pcvm %u) at %08x %s\n",
                b->host.nsteps, b->emu.nsteps, eip, text);
@@ -302,7 +315,7 @@ static void report(DtHost *host, DtEmu *emu, const DtStream *s,
         int i = (int)lo - 1;
         insn_text(s, lay, i, text, sizeof(text));
         printf("  memory differs after %08x %s [%s]\n",
-               i >= 0 ? lay->code_base + s->insn[i].off : 0, text,
+               i >= 0 ? ip_base(s, lay) + s->insn[i].off : 0, text,
                i >= 0 ? group_name(s->insn[i].group) : "?");
         unsigned shown = 0;
         for (unsigned a = 0; a < DT_SBX_SIZE && shown < 16; a++) {
@@ -351,10 +364,13 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: difftest [--seed N] [--count N] [--groups a,b,...] "
             "[--cpu MODEL]\n"
-            "                [--len N] [--stream I] [--max-fail N] [--list] "
-            "[-v]\n"
+            "                [--len N] [--mode 16|32|both] [--stream I] "
+            "[--max-fail N]\n"
+            "                [--list] [-v]\n"
             "  --count N    instructions to execute (default 20000)\n"
             "  --len N      instructions per stream (default 48)\n"
+            "  --mode M     16-bit code, 32-bit code or both (default: both,\n"
+            "               one stream in four 16-bit, where the host can)\n"
             "  --stream I   run only stream I and trace every step\n");
 }
 
@@ -403,6 +419,12 @@ static int parse_args(int argc, char **argv, Options *o)
             o->len = (unsigned)strtoul(v, NULL, 0);
         } else if (!strcmp(a, "--stream")) {
             o->only_stream = strtoll(v, NULL, 0);
+        } else if (!strcmp(a, "--mode")) {
+            o->mode = !strcmp(v, "both") ? 0 : atoi(v);
+            if (o->mode != 0 && o->mode != 16 && o->mode != 32) {
+                usage(stderr);
+                return -1;
+            }
         } else if (!strcmp(a, "--max-fail")) {
             o->max_fail = (unsigned)strtoul(v, NULL, 0);
         } else {
@@ -430,6 +452,7 @@ static bool self_test(DtHost *host, DtEmu *emu, const DtLayout *lay,
     s->init.eflags = DT_FL_TF | DT_FL_IF | 2;
     s->init.r[DT_ESP] = lay->stack_hi;
     s->init.eip = lay->code_base;
+    s->bits = 32;
     dt_host_run(host, s, &b->host, b->hmem);
     if (b->host.end.vec != 13 || b->host.nsteps != 1 ||
         b->host.steps[0].r[DT_EAX] != 0x12345678 ||
@@ -457,9 +480,15 @@ int main(int argc, char **argv)
         return 2;
     }
     DtLayout lay;
-    DtHost *host = dt_host_new(&lay, err, sizeof(err));
+    bool has16;
+    DtHost *host = dt_host_new(&lay, &has16, err, sizeof(err));
     if (!host) {
         printf("SKIP: difftest: %s\n", err);
+        return 77;
+    }
+    if (o.mode == 16 && !has16) {
+        printf("SKIP: difftest: this host cannot run 16-bit code (no LDT, "
+               "or no memory below 64 KiB)\n");
         return 77;
     }
     DtEmu *emu = dt_emu_new(&lay, o.cpu, err, sizeof(err));
@@ -485,7 +514,9 @@ int main(int argc, char **argv)
         if (o.only_stream >= 0 ? idx != first : t->insns >= o.count) {
             break;
         }
-        dt_gen_stream(s, &lay, o.seed, idx, o.group_mask, o.len);
+        unsigned bits = o.mode ? (unsigned)o.mode
+                               : has16 && idx % 4 == 3 ? 16 : 32;
+        dt_gen_stream(s, &lay, o.seed, idx, o.group_mask, o.len, bits);
         Cmp c;
         bool trace = o.only_stream >= 0;
         if (trace) {
@@ -518,11 +549,13 @@ int main(int argc, char **argv)
         }
     }
 
-    printf("difftest: seed %" PRIu64 ", cpu %s: %" PRIu64 " streams, %"
-           PRIu64 " instructions (%" PRIu64 " setup), %" PRIu64
-           " steps, %" PRIu64 " mismatching streams\n",
-           o.seed, o.cpu, t->streams, t->insns, t->by_group[31], t->steps,
-           t->mismatches);
+    printf("difftest: seed %" PRIu64 ", cpu %s, %s code: %" PRIu64
+           " streams, %" PRIu64 " instructions (%" PRIu64 " setup), %"
+           PRIu64 " steps, %" PRIu64 " mismatching streams\n",
+           o.seed, o.cpu,
+           o.mode == 16 ? "16-bit" : o.mode == 32 || !has16 ? "32-bit"
+                                                          : "16/32-bit",
+           t->streams, t->insns, t->by_group[31], t->steps, t->mismatches);
     printf("  by group:");
     for (unsigned g = 0; g < dt_group_count; g++) {
         if ((o.group_mask >> g) & 1) {

@@ -67,11 +67,6 @@ typedef struct DtRegs {
     uint32_t eip;
 } DtRegs;
 
-/* The host enters a stream through a 32-bit stub that loads the initial
- * registers from the scratch page. pcvm maps both pages too, with the
- * same contents, so a stray access finds the same memory on both sides. */
-void dt_build_stub(uint8_t *page, const DtLayout *lay);
-void dt_fill_scratch(uint8_t *page, const DtRegs *init);
 
 /* What ended a stream. */
 typedef struct DtEvent {
@@ -115,11 +110,28 @@ typedef struct DtInsn {
 typedef struct DtStream {
     uint8_t code[DT_CODE_SIZE];
     unsigned len;           /* bytes of code (the rest is HLT) */
+    uint8_t bits;           /* 32: flat 32-bit segments; 16: 16-bit code
+                               based at code_base, 64 KiB data segments
+                               based at 0 (LDT descriptors on the host) */
     DtInsn insn[DT_MAX_INSNS];
     unsigned ninsn;
-    DtRegs init;            /* eip = code_base, TF set */
+    DtRegs init;            /* eip at the first byte, TF set */
     uint64_t mem_seed;      /* sandbox contents */
 } DtStream;
+
+/* Selectors: the host's flat user segments (x86-64 Linux), and the two
+ * LDT descriptors the host runner installs for 16-bit streams. */
+#define DT_SEL_CODE32 0x23
+#define DT_SEL_DATA32 0x2b
+#define DT_SEL_CODE16 0x07
+#define DT_SEL_DATA16 0x0f
+
+/* The host enters a stream through a 32-bit stub that loads the initial
+ * state from the scratch page. pcvm maps both pages too, with the same
+ * contents, so a stray access finds the same memory on both sides. */
+void dt_build_stub(uint8_t *page, const DtLayout *lay);
+void dt_fill_scratch(uint8_t *page, const DtLayout *lay, const DtRegs *init,
+                     unsigned bits);
 
 /* --- the generator (gen.c) --- */
 
@@ -142,7 +154,8 @@ extern const unsigned dt_group_count;
 /* Generate stream @index of @seed with about @ninsn instructions from the
  * groups whose bit is set in @group_mask. */
 void dt_gen_stream(DtStream *s, const DtLayout *lay, uint64_t seed,
-                   uint64_t index, uint64_t group_mask, unsigned ninsn);
+                   uint64_t index, uint64_t group_mask, unsigned ninsn,
+                   unsigned bits);
 /* The sandbox contents of a stream. */
 void dt_fill_sandbox(uint8_t *buf, uint64_t mem_seed);
 /* A copy of @s cut after its first @n instructions. */
@@ -167,8 +180,9 @@ void dt_emu_run(DtEmu *e, const DtStream *s, DtReport *rep,
 /* The host CPU (host.c): a child process that runs streams natively. */
 typedef struct DtHost DtHost;
 /* NULL with a reason in @err when this host cannot run 32-bit user code
- * (not x86-64 Linux, no compatibility segment, low memory unavailable). */
-DtHost *dt_host_new(DtLayout *lay, char *err, size_t errlen);
+ * (not x86-64 Linux, no compatibility segment, low memory unavailable).
+ * *@has16 tells whether it can run 16-bit streams too. */
+DtHost *dt_host_new(DtLayout *lay, bool *has16, char *err, size_t errlen);
 void dt_host_free(DtHost *h);
 void dt_host_run(DtHost *h, const DtStream *s, DtReport *rep,
                  uint8_t *sbx_out);

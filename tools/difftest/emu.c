@@ -82,11 +82,12 @@ static void build_page_tables(DtEmu *e)
     dt_build_stub(e->ram + phys_of(e, stub), &e->lay);
 }
 
-static void set_seg(X86Seg *s, uint16_t sel, uint32_t flags)
+static void set_seg(X86Seg *s, uint16_t sel, uint32_t base, uint32_t limit,
+                    uint32_t flags)
 {
     s->sel = sel;
-    s->base = 0;
-    s->limit = sel ? 0xffffffffu : 0;
+    s->base = base;
+    s->limit = limit;
     s->flags = flags;
 }
 
@@ -159,20 +160,31 @@ static void set_flags(X86Cpu *cpu, uint32_t fl)
     x86_update_mode(cpu);
 }
 
-static void reset_cpu(DtEmu *e, const DtRegs *init)
+static void reset_cpu(DtEmu *e, const DtStream *s)
 {
     X86Cpu *cpu = e->cpu;
+    const DtRegs *init = &s->init;
     uint32_t code = SEGF_P | SEGF_S | SEGF_CODE | SEGF_RW | SEGF_A |
-                    SEGF_DB | SEGF_G | (3u << SEGF_DPL_SHIFT);
-    uint32_t data = SEGF_P | SEGF_S | SEGF_RW | SEGF_A | SEGF_DB | SEGF_G |
                     (3u << SEGF_DPL_SHIFT);
-    /* The host's user segments: CS 0x23, DS/ES/SS 0x2b, FS/GS null. */
-    set_seg(&cpu->seg[R_CS], 0x23, code);
-    set_seg(&cpu->seg[R_SS], 0x2b, data);
-    set_seg(&cpu->seg[R_DS], 0x2b, data);
-    set_seg(&cpu->seg[R_ES], 0x2b, data);
-    set_seg(&cpu->seg[R_FS], 0, 0);
-    set_seg(&cpu->seg[R_GS], 0, 0);
+    uint32_t data = SEGF_P | SEGF_S | SEGF_RW | SEGF_A |
+                    (3u << SEGF_DPL_SHIFT);
+    if (s->bits == 32) {
+        /* The host's user segments: CS 0x23, DS/ES/SS 0x2b. */
+        code |= SEGF_DB | SEGF_G;
+        data |= SEGF_DB | SEGF_G;
+        set_seg(&cpu->seg[R_CS], DT_SEL_CODE32, 0, 0xffffffffu, code);
+        set_seg(&cpu->seg[R_SS], DT_SEL_DATA32, 0, 0xffffffffu, data);
+    } else {
+        /* The host runner's 16-bit LDT segments. */
+        set_seg(&cpu->seg[R_CS], DT_SEL_CODE16, e->lay.code_base, 0xffff,
+                code);
+        set_seg(&cpu->seg[R_SS], DT_SEL_DATA16, 0, 0xffff, data);
+    }
+    cpu->seg[R_DS] = cpu->seg[R_SS];
+    cpu->seg[R_ES] = cpu->seg[R_SS];
+    /* FS and GS hold null selectors, as on the host. */
+    set_seg(&cpu->seg[R_FS], 0, 0, 0, 0);
+    set_seg(&cpu->seg[R_GS], 0, 0, 0, 0);
     cpu->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
     cpu->cr4 = CR4_PAE;
     cpu->efer = EFER_NXE;
@@ -202,8 +214,9 @@ void dt_emu_run(DtEmu *e, const DtStream *s, DtReport *rep,
     memcpy(code, s->code, s->len);
     memset(code + s->len, 0xf4, DT_CODE_SIZE - s->len);
     dt_fill_sandbox(sbx, s->mem_seed);
-    dt_fill_scratch(e->ram + phys_of(e, e->lay.scratch_base), &s->init);
-    reset_cpu(e, &s->init);
+    dt_fill_scratch(e->ram + phys_of(e, e->lay.scratch_base), &e->lay,
+                    &s->init, s->bits);
+    reset_cpu(e, s);
 
     rep->nsteps = 0;
     memset(&rep->end, 0, sizeof(rep->end));

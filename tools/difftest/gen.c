@@ -25,8 +25,12 @@ struct DtGen {
     uint32_t flag_mask;
     uint8_t reg_mask;
     unsigned depth;      /* items nested in branch items */
+    uint32_t stack_lo, stack_hi; /* where ESP starts */
     uint8_t avoid;       /* registers set up for this item: an address
                             must not be built in them */
+    bool def32;          /* 32-bit code (else 16-bit) */
+    uint32_t cs_base;    /* linear address of CS:0 */
+    uint32_t data_limit; /* limit of DS, ES and SS */
 };
 
 /* --- random numbers (splitmix64) --- */
@@ -57,6 +61,20 @@ static bool chance(DtGen *g, unsigned percent)
 static uint32_t size_mask32(unsigned size)
 {
     return size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+}
+
+/* Operand size for prefixes(): bytes for 2 and 4, 0 for byte operands
+ * (no prefix). */
+static unsigned osz(unsigned size)
+{
+    return size == 1 ? 0 : size;
+}
+
+/* The mode's default operand size, or the other one with @pct percent. */
+static unsigned pick_os(DtGen *g, unsigned pct)
+{
+    bool other = chance(g, pct);
+    return g->def32 != other ? 4 : 2;
 }
 
 /* A value likely to find edge cases. */
@@ -148,30 +166,71 @@ static void setup_end(DtGen *g)
     ins_record(g, DT_GROUP_SETUP);
 }
 
+/* The offset in CS of the next byte emitted. */
 static uint32_t here(const DtGen *g)
 {
-    return g->lay->code_base + g->s->len;
+    return g->lay->code_base + g->s->len - g->cs_base;
+}
+
+/* Prefixes in random order; @rep is 0, 0xf2 or 0xf3. @os and @as are
+ * the operand and address sizes wanted (2 or 4; 0: the instruction does
+ * not care): 66 and 67 are emitted where they differ from the mode's
+ * default. */
+static void prefixes(DtGen *g, bool lock, uint8_t seg, unsigned os,
+                     unsigned as, uint8_t rep)
+{
+    uint8_t p[8];
+    unsigned n = 0;
+    unsigned def = g->def32 ? 4 : 2;
+    if (lock) {
+        p[n++] = 0xf0;
+    }
+    if (seg) {
+        p[n++] = seg;
+    }
+    if (os && os != def) {
+        p[n++] = 0x66;
+    }
+    if (as && as != def) {
+        p[n++] = 0x67;
+    }
+    if (rep) {
+        p[n++] = rep;
+    }
+    for (unsigned i = n; i > 1; i--) {
+        unsigned j = rn(g, i);
+        uint8_t t = p[i - 1];
+        p[i - 1] = p[j];
+        p[j] = t;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        byte(g, p[i]);
+    }
 }
 
 /* --- setup instructions --- */
 
-static void set_reg32(DtGen *g, unsigned r, uint32_t v)
+/* MOV r, imm of @size (2 or 4); returns the offset of the immediate. */
+static unsigned mov_reg_imm(DtGen *g, unsigned r, unsigned size, uint32_t v)
 {
     g->avoid |= (uint8_t)(1u << r);
     ins_begin(g);
-    byte(g, 0xb8 + r);
-    imm(g, v, 4);
+    prefixes(g, false, 0, size, 0, 0);
+    byte(g, (uint8_t)(0xb8 + r));
+    unsigned at = g->s->len;
+    imm(g, v, size);
     setup_end(g);
+    return at;
+}
+
+static void set_reg32(DtGen *g, unsigned r, uint32_t v)
+{
+    mov_reg_imm(g, r, 4, v);
 }
 
 static void set_reg16(DtGen *g, unsigned r, uint32_t v)
 {
-    g->avoid |= (uint8_t)(1u << r);
-    ins_begin(g);
-    byte(g, 0x66);
-    byte(g, 0xb8 + r);
-    imm(g, v, 2);
-    setup_end(g);
+    mov_reg_imm(g, r, 2, v);
 }
 
 /* Byte registers: 0-3 AL CL DL BL, 4-7 AH CH DH BH. */
@@ -195,17 +254,41 @@ static void set_reg(DtGen *g, unsigned r, unsigned size, uint32_t v)
     }
 }
 
-/* MOV [abs32], imm of @size. */
-static void set_mem(DtGen *g, uint32_t addr, unsigned size, uint32_t v)
+/* An absolute address operand: [disp16] when it fits in 16-bit code,
+ * else [disp32]. Emits the prefixes and opcode @op with ModRM.reg @regf. */
+static void abs_operand(DtGen *g, uint8_t op, unsigned regf, uint32_t addr,
+                        unsigned os)
+{
+    bool a16 = !g->def32 && addr < 0x10000;
+    prefixes(g, false, 0, os, a16 ? 2 : 4, 0);
+    byte(g, op);
+    byte(g, (uint8_t)((regf & 7) << 3 | (a16 ? 6 : 5)));
+    imm(g, addr, a16 ? 2 : 4);
+}
+
+/* MOV [abs], imm of @size; returns the offset of the immediate. */
+static unsigned mov_mem_imm(DtGen *g, uint32_t addr, unsigned size,
+                            uint32_t v)
 {
     ins_begin(g);
-    if (size == 2) {
-        byte(g, 0x66);
-    }
-    byte(g, size == 1 ? 0xc6 : 0xc7);
-    byte(g, 0x05);
-    imm(g, addr, 4);
+    abs_operand(g, size == 1 ? 0xc6 : 0xc7, 0, addr, osz(size));
+    unsigned at = g->s->len;
     imm(g, v, size);
+    setup_end(g);
+    return at;
+}
+
+static void set_mem(DtGen *g, uint32_t addr, unsigned size, uint32_t v)
+{
+    mov_mem_imm(g, addr, size, v);
+}
+
+/* MOV r, [abs] of @size (a setup load). */
+static void load_reg(DtGen *g, unsigned r, uint32_t addr, unsigned size)
+{
+    g->avoid |= (uint8_t)(1u << (size == 1 ? r & 3 : r));
+    ins_begin(g);
+    abs_operand(g, size == 1 ? 0x8a : 0x8b, r, addr, osz(size));
     setup_end(g);
 }
 
@@ -229,10 +312,12 @@ static uint32_t random_flags(DtGen *g)
 static void set_flags(DtGen *g)
 {
     ins_begin(g);
+    prefixes(g, false, 0, 4, 0, 0);
     byte(g, 0x68);
     imm(g, random_flags(g), 4);
     setup_end(g);
     ins_begin(g);
+    prefixes(g, false, 0, 4, 0, 0);
     byte(g, 0x9d);
     setup_end(g);
 }
@@ -293,18 +378,24 @@ static uint32_t pick_addr(DtGen *g, unsigned size)
 {
     const DtLayout *lay = g->lay;
     uint32_t sbx = lay->sbx_base;
+    /* Where the data segments reach: all the sandbox, or its part below
+     * 64 KiB for 16-bit segments. */
+    uint32_t end = sbx + DT_SBX_SIZE;
+    if (end - 1 > g->data_limit) {
+        end = g->data_limit + 1;
+    }
     unsigned r = rn(g, 100);
     if (r < 82) {
-        return sbx + rn(g, DT_SBX_SIZE - size + 1);
+        return sbx + rn(g, end - sbx - size + 1);
     }
     if (r < 92) {
         /* Across a page boundary inside the sandbox. */
-        uint32_t page = sbx + DT_PAGE * (1 + rn(g, DT_SBX_SIZE / DT_PAGE - 1));
+        uint32_t page = sbx + DT_PAGE * (1 + rn(g, (end - sbx) / DT_PAGE - 1));
         return page - 1 - rn(g, size);
     }
     if (r < 95) {
-        /* Over the end of the sandbox (the tail is unmapped). */
-        return sbx + DT_SBX_SIZE - rn(g, size) - 1;
+        /* Over the end of the sandbox, or of the segment. */
+        return end - rn(g, size) - 1;
     }
     if (r < 97) {
         /* The code: readable, not writable. */
@@ -495,7 +586,8 @@ static Ea mem_at(DtGen *g, uint32_t addr, unsigned flags)
     memset(&e, 0, sizeof(e));
     e.mem = true;
     e.seg = pick_seg(g, flags);
-    if (!(flags & E_NOA16) && chance(g, 15)) {
+    bool a16 = g->def32 ? chance(g, 15) : chance(g, 85);
+    if (!(flags & E_NOA16) && a16) {
         ea16(g, &e, addr);
     } else {
         ea32(g, &e, addr);
@@ -522,41 +614,9 @@ static Ea pick_E(DtGen *g, unsigned size, unsigned flags)
     return e;
 }
 
-/* Prefixes in random order; @rep is 0, 0xf2 or 0xf3. */
-static void prefixes(DtGen *g, bool lock, uint8_t seg, bool o16, bool a16,
-                     uint8_t rep)
+static void ea_prefixes(DtGen *g, const Ea *e, bool lock, unsigned os)
 {
-    uint8_t p[8];
-    unsigned n = 0;
-    if (lock) {
-        p[n++] = 0xf0;
-    }
-    if (seg) {
-        p[n++] = seg;
-    }
-    if (o16) {
-        p[n++] = 0x66;
-    }
-    if (a16) {
-        p[n++] = 0x67;
-    }
-    if (rep) {
-        p[n++] = rep;
-    }
-    for (unsigned i = n; i > 1; i--) {
-        unsigned j = rn(g, i);
-        uint8_t t = p[i - 1];
-        p[i - 1] = p[j];
-        p[j] = t;
-    }
-    for (unsigned i = 0; i < n; i++) {
-        byte(g, p[i]);
-    }
-}
-
-static void ea_prefixes(DtGen *g, const Ea *e, bool lock, bool o16)
-{
-    prefixes(g, lock, e->seg, o16, e->a16, 0);
+    prefixes(g, lock, e->seg, os, e->mem ? (e->a16 ? 2 : 4) : 0, 0);
 }
 
 static void modrm(DtGen *g, const Ea *e, unsigned regf)
@@ -577,7 +637,8 @@ static void modrm(DtGen *g, const Ea *e, unsigned regf)
 static void gen_alu(DtGen *g)
 {
     unsigned size = pick_size(g, true);
-    bool w = size != 1, o16 = size == 2;
+    bool w = size != 1;
+    unsigned os = osz(size);
     unsigned op = rn(g, 8);
     unsigned kind = rn(g, 10);
     maybe_flags(g, 20);
@@ -591,7 +652,7 @@ static void gen_alu(DtGen *g)
         Ea e = pick_E(g, size, E_REG | E_MEM | (to_e && op != 7 ? E_DST : 0));
         bool lock = to_e && e.mem && op != 7 && chance(g, 20);
         ins_begin(g);
-        ea_prefixes(g, &e, lock, o16);
+        ea_prefixes(g, &e, lock, os);
         byte(g, (uint8_t)(op * 8 + (to_e ? 0 : 2) + w));
         modrm(g, &e, gr);
         ins_end(g);
@@ -600,7 +661,7 @@ static void gen_alu(DtGen *g)
     case 3: /* AL/eAX, imm */
         maybe_value(g, DT_EAX, size, 30);
         ins_begin(g);
-        prefixes(g, false, 0, o16, false, 0);
+        prefixes(g, false, 0, os, false, 0);
         byte(g, (uint8_t)(op * 8 + 4 + w));
         imm(g, interesting(g, size), size);
         ins_end(g);
@@ -611,7 +672,7 @@ static void gen_alu(DtGen *g)
         uint8_t opc = size == 1 ? (chance(g, 15) ? 0x82 : 0x80)
                                 : (chance(g, 50) ? 0x83 : 0x81);
         ins_begin(g);
-        ea_prefixes(g, &e, lock, o16);
+        ea_prefixes(g, &e, lock, os);
         byte(g, opc);
         modrm(g, &e, op);
         imm(g, interesting(g, size), opc == 0x81 ? size : 1);
@@ -624,18 +685,18 @@ static void gen_alu(DtGen *g)
             unsigned gr = pick_reg(g, size, false);
             Ea e = pick_E(g, size, E_REG | E_MEM);
             ins_begin(g);
-            ea_prefixes(g, &e, false, o16);
+            ea_prefixes(g, &e, false, os);
             byte(g, 0x84 + w);
             modrm(g, &e, gr);
         } else if (form == 1) {
             ins_begin(g);
-            prefixes(g, false, 0, o16, false, 0);
+            prefixes(g, false, 0, os, false, 0);
             byte(g, 0xa8 + w);
             imm(g, interesting(g, size), size);
         } else {
             Ea e = pick_E(g, size, E_REG | E_MEM);
             ins_begin(g);
-            ea_prefixes(g, &e, false, o16);
+            ea_prefixes(g, &e, false, os);
             byte(g, 0xf6 + w);
             modrm(g, &e, rn(g, 4) ? 0 : 1); /* /1 is an alias */
             imm(g, interesting(g, size), size);
@@ -650,7 +711,7 @@ static void gen_alu(DtGen *g)
         unsigned r = pick_reg(g, size, true);
         maybe_value(g, r, size, 30);
         ins_begin(g);
-        prefixes(g, false, 0, size == 2, false, 0);
+        prefixes(g, false, 0, size, 0, 0);
         byte(g, (uint8_t)(0x40 + (rn(g, 2) ? 8 : 0) + r));
         ins_end(g);
         break;
@@ -660,7 +721,7 @@ static void gen_alu(DtGen *g)
         Ea e = pick_E(g, size, E_REG | E_MEM | E_DST);
         bool lock = e.mem && chance(g, 20);
         ins_begin(g);
-        ea_prefixes(g, &e, lock, o16);
+        ea_prefixes(g, &e, lock, os);
         if (kind == 7) {
             byte(g, 0xfe + w);
             modrm(g, &e, rn(g, 2));
@@ -675,7 +736,7 @@ static void gen_alu(DtGen *g)
         Ea e = pick_E(g, size, E_MEM | E_DST);
         unsigned gr = pick_reg(g, size, false);
         ins_begin(g);
-        ea_prefixes(g, &e, op != 7 && chance(g, 60), o16);
+        ea_prefixes(g, &e, op != 7 && chance(g, 60), os);
         byte(g, (uint8_t)(op * 8 + w));
         modrm(g, &e, gr);
         ins_end(g);
@@ -688,7 +749,8 @@ static void gen_alu(DtGen *g)
 static void gen_muldiv(DtGen *g)
 {
     unsigned size = pick_size(g, true);
-    bool w = size != 1, o16 = size == 2;
+    bool w = size != 1;
+    unsigned os = osz(size);
     unsigned kind = rn(g, 8);
     maybe_flags(g, 10);
     if (kind <= 1) { /* MUL/IMUL r/m */
@@ -698,7 +760,7 @@ static void gen_muldiv(DtGen *g)
             maybe_value(g, e.reg, size, 40);
         }
         ins_begin(g);
-        ea_prefixes(g, &e, false, o16);
+        ea_prefixes(g, &e, false, os);
         byte(g, 0xf6 + w);
         modrm(g, &e, 4 + kind);
         ins_end(g);
@@ -706,14 +768,14 @@ static void gen_muldiv(DtGen *g)
     }
     if (size == 1) {
         size = 4;
-        o16 = false;
+        os = 4;
     }
     if (kind == 2) { /* IMUL Gv,Ev */
         unsigned gr = pick_reg(g, size, true);
         maybe_value(g, gr, size, 50);
         Ea e = pick_E(g, size, E_REG | E_MEM);
         ins_begin(g);
-        ea_prefixes(g, &e, false, o16);
+        ea_prefixes(g, &e, false, os);
         byte(g, 0x0f);
         byte(g, 0xaf);
         modrm(g, &e, gr);
@@ -725,7 +787,7 @@ static void gen_muldiv(DtGen *g)
         Ea e = pick_E(g, size, E_REG | E_MEM);
         bool ib = chance(g, 50);
         ins_begin(g);
-        ea_prefixes(g, &e, false, o16);
+        ea_prefixes(g, &e, false, os);
         byte(g, ib ? 0x6b : 0x69);
         modrm(g, &e, gr);
         imm(g, interesting(g, ib ? 1 : size), ib ? 1 : size);
@@ -735,7 +797,7 @@ static void gen_muldiv(DtGen *g)
     /* DIV / IDIV: mostly with a dividend whose quotient fits. */
     size = pick_size(g, true);
     w = size != 1;
-    o16 = size == 2;
+    os = osz(size);
     bool sign = chance(g, 50);
     unsigned bits = 8 * size;
     unsigned mode = rn(g, 10);
@@ -804,7 +866,7 @@ static void gen_muldiv(DtGen *g)
         }
     }
     ins_begin(g);
-    ea_prefixes(g, &e, false, o16);
+    ea_prefixes(g, &e, false, os);
     byte(g, 0xf6 + w);
     modrm(g, &e, sign ? 7 : 6);
     ins_end(g);
@@ -821,13 +883,14 @@ static uint32_t shift_count(DtGen *g)
 static void gen_shift(DtGen *g)
 {
     unsigned size = pick_size(g, true);
-    bool w = size != 1, o16 = size == 2;
+    bool w = size != 1;
+    unsigned os = osz(size);
     unsigned kind = rn(g, 5);
     maybe_flags(g, 40);
     if (kind == 4) { /* SHLD/SHRD */
         if (size == 1) {
             size = 4;
-            o16 = false;
+            os = 4;
         }
         bool cl = chance(g, 50);
         if (cl && chance(g, 70)) {
@@ -837,7 +900,7 @@ static void gen_shift(DtGen *g)
         maybe_value(g, gr, size, 30);
         Ea e = pick_E(g, size, E_REG | E_MEM | E_DST);
         ins_begin(g);
-        ea_prefixes(g, &e, false, o16);
+        ea_prefixes(g, &e, false, os);
         byte(g, 0x0f);
         byte(g, (uint8_t)((chance(g, 50) ? 0xa4 : 0xac) + cl));
         modrm(g, &e, gr);
@@ -855,7 +918,7 @@ static void gen_shift(DtGen *g)
         maybe_value(g, e.reg, size, 30);
     }
     ins_begin(g);
-    ea_prefixes(g, &e, false, o16);
+    ea_prefixes(g, &e, false, os);
     switch (kind) {
     case 0: byte(g, 0xd0 + w); break;
     case 1: byte(g, 0xd2 + w); break;
@@ -879,9 +942,7 @@ static void gen_bcd(DtGen *g)
     }
     uint8_t op = ops[rn(g, 6)];
     ins_begin(g);
-    if (chance(g, 10)) {
-        byte(g, 0x66); /* no effect on these */
-    }
+    prefixes(g, false, 0, pick_os(g, 10), 0, 0); /* no effect on these */
     byte(g, op);
     if (op >= 0xd4) {
         uint32_t base = chance(g, 50) ? 10 : chance(g, 10) ? 0 : rn(g, 256);
@@ -894,7 +955,7 @@ static void gen_bcd(DtGen *g)
 static void gen_bit(DtGen *g)
 {
     unsigned size = chance(g, 30) ? 2 : 4;
-    bool o16 = size == 2;
+    unsigned os = size;
     unsigned kind = rn(g, 6);
     maybe_flags(g, 40);
     switch (kind) {
@@ -904,20 +965,19 @@ static void gen_bit(DtGen *g)
         Ea e;
         if (chance(g, 50)) {
             /* Memory: the bit offset reaches around the operand. */
-            uint32_t addr = g->lay->sbx_base + 0x800 +
-                            rn(g, DT_SBX_SIZE - 0x1000);
+            uint32_t addr = pick_addr(g, size);
             int32_t bit = (int32_t)rn(g, 0x4000) - 0x2000;
             if (chance(g, 10)) {
                 bit = (int32_t)rnd(g); /* far away: likely #PF */
             }
             set_reg(g, gr, size, (uint32_t)bit);
-            e = mem_at(g, addr, E_DST | E_NOA16);
+            e = mem_at(g, addr, E_DST);
         } else {
             maybe_value(g, gr, size, 50);
             e = pick_E(g, size, E_REG | E_DST);
         }
         ins_begin(g);
-        ea_prefixes(g, &e, e.mem && op != 0 && chance(g, 20), o16);
+        ea_prefixes(g, &e, e.mem && op != 0 && chance(g, 20), os);
         byte(g, 0x0f);
         byte(g, (uint8_t)(0xa3 + 8 * op));
         modrm(g, &e, gr);
@@ -928,7 +988,7 @@ static void gen_bit(DtGen *g)
         unsigned op = rn(g, 4);
         Ea e = pick_E(g, size, E_REG | E_MEM | E_DST);
         ins_begin(g);
-        ea_prefixes(g, &e, e.mem && op != 0 && chance(g, 20), o16);
+        ea_prefixes(g, &e, e.mem && op != 0 && chance(g, 20), os);
         byte(g, 0x0f);
         byte(g, 0xba);
         modrm(g, &e, 4 + op);
@@ -953,7 +1013,7 @@ static void gen_bit(DtGen *g)
             maybe_value(g, e.reg, size, 50);
         }
         ins_begin(g);
-        ea_prefixes(g, &e, false, o16);
+        ea_prefixes(g, &e, false, os);
         byte(g, 0x0f);
         byte(g, chance(g, 50) ? 0xbc : 0xbd);
         modrm(g, &e, gr);
@@ -963,9 +1023,7 @@ static void gen_bit(DtGen *g)
     case 3: { /* BSWAP */
         unsigned r = pick_reg(g, 4, true);
         ins_begin(g);
-        if (chance(g, 10)) {
-            byte(g, 0x66);
-        }
+        prefixes(g, false, 0, chance(g, 10) ? 2 : 4, 0, 0);
         byte(g, 0x0f);
         byte(g, (uint8_t)(0xc8 + r));
         ins_end(g);
@@ -974,7 +1032,7 @@ static void gen_bit(DtGen *g)
     case 4: { /* SETcc */
         Ea e = pick_E(g, 1, E_REG | E_MEM | E_DST);
         ins_begin(g);
-        ea_prefixes(g, &e, false, chance(g, 10));
+        ea_prefixes(g, &e, false, pick_os(g, 10));
         byte(g, 0x0f);
         byte(g, (uint8_t)(0x90 + rn(g, 16)));
         modrm(g, &e, rn(g, 8));
@@ -985,7 +1043,7 @@ static void gen_bit(DtGen *g)
         unsigned gr = pick_reg(g, size, true);
         Ea e = pick_E(g, size, E_REG | E_MEM);
         ins_begin(g);
-        ea_prefixes(g, &e, false, o16);
+        ea_prefixes(g, &e, false, os);
         byte(g, 0x0f);
         byte(g, (uint8_t)(0x40 + rn(g, 16)));
         modrm(g, &e, gr);
@@ -1000,7 +1058,8 @@ static void gen_bit(DtGen *g)
 static void gen_move(DtGen *g)
 {
     unsigned size = pick_size(g, true);
-    bool w = size != 1, o16 = size == 2;
+    bool w = size != 1;
+    unsigned os = osz(size);
     unsigned kind = rn(g, 16);
     switch (kind) {
     case 0:
@@ -1009,20 +1068,21 @@ static void gen_move(DtGen *g)
         unsigned gr = pick_reg(g, size, !to_e);
         Ea e = pick_E(g, size, E_REG | E_MEM | (to_e ? E_DST : 0));
         ins_begin(g);
-        ea_prefixes(g, &e, false, o16);
+        ea_prefixes(g, &e, false, os);
         byte(g, (uint8_t)(0x88 + (to_e ? 0 : 2) + w));
         modrm(g, &e, gr);
         ins_end(g);
         break;
     }
     case 2: { /* A0-A3 moffs */
-        bool a16 = chance(g, 20);
+        unsigned as = pick_os(g, 20);
         bool store = chance(g, 50);
-        uint32_t addr = a16 ? pick_addr(g, size) & 0xffff : pick_addr(g, size);
+        uint32_t addr = as == 2 ? pick_addr(g, size) & 0xffff
+                                : pick_addr(g, size);
         ins_begin(g);
-        prefixes(g, false, pick_seg(g, store ? E_DST : 0), o16, a16, 0);
+        prefixes(g, false, pick_seg(g, store ? E_DST : 0), os, as, 0);
         byte(g, (uint8_t)(0xa0 + (store ? 2 : 0) + w));
-        imm(g, addr, a16 ? 2 : 4);
+        imm(g, addr, as);
         ins_end(g);
         break;
     }
@@ -1030,13 +1090,13 @@ static void gen_move(DtGen *g)
         if (chance(g, 50)) {
             unsigned r = pick_reg(g, size, true);
             ins_begin(g);
-            prefixes(g, false, 0, o16, false, 0);
+            prefixes(g, false, 0, os, false, 0);
             byte(g, (uint8_t)((w ? 0xb8 : 0xb0) + r));
             imm(g, interesting(g, size), size);
         } else {
             Ea e = pick_E(g, size, E_REG | E_MEM | E_DST);
             ins_begin(g);
-            ea_prefixes(g, &e, false, o16);
+            ea_prefixes(g, &e, false, os);
             byte(g, 0xc6 + w);
             modrm(g, &e, 0);
             imm(g, interesting(g, size), size);
@@ -1047,7 +1107,7 @@ static void gen_move(DtGen *g)
     case 4: { /* MOV Ev, Sreg */
         Ea e = pick_E(g, 2, E_REG | E_MEM | E_DST);
         ins_begin(g);
-        ea_prefixes(g, &e, false, chance(g, 50));
+        ea_prefixes(g, &e, false, chance(g, 50) ? 2 : 4);
         byte(g, 0x8c);
         modrm(g, &e, rn(g, 6));
         ins_end(g);
@@ -1067,7 +1127,7 @@ static void gen_move(DtGen *g)
             ea32(g, &e, (uint32_t)rnd(g));
         }
         ins_begin(g);
-        ea_prefixes(g, &e, false, size == 2);
+        ea_prefixes(g, &e, false, size);
         byte(g, 0x8d);
         modrm(g, &e, gr);
         ins_end(g);
@@ -1077,13 +1137,13 @@ static void gen_move(DtGen *g)
         if (chance(g, 40) && size != 1) {
             unsigned r = pick_reg(g, size, true);
             ins_begin(g);
-            prefixes(g, false, 0, o16, false, 0);
+            prefixes(g, false, 0, os, 0, 0);
             byte(g, (uint8_t)(0x90 + r));
         } else {
             unsigned gr = pick_reg(g, size, true);
             Ea e = pick_E(g, size, E_REG | E_MEM | E_DST);
             ins_begin(g);
-            ea_prefixes(g, &e, e.mem && chance(g, 20), o16);
+            ea_prefixes(g, &e, e.mem && chance(g, 20), os);
             byte(g, 0x86 + w);
             modrm(g, &e, gr);
         }
@@ -1096,7 +1156,7 @@ static void gen_move(DtGen *g)
         unsigned gr = pick_reg(g, dsize, true);
         Ea e = pick_E(g, src16 ? 2 : 1, E_REG | E_MEM);
         ins_begin(g);
-        ea_prefixes(g, &e, false, dsize == 2);
+        ea_prefixes(g, &e, false, dsize);
         byte(g, 0x0f);
         byte(g, (uint8_t)((chance(g, 50) ? 0xb6 : 0xbe) + src16));
         modrm(g, &e, gr);
@@ -1106,20 +1166,20 @@ static void gen_move(DtGen *g)
     case 8: /* CBW CWDE CWD CDQ */
         maybe_value(g, DT_EAX, 4, 50);
         ins_begin(g);
-        prefixes(g, false, 0, chance(g, 40), false, 0);
+        prefixes(g, false, 0, chance(g, 40) ? 2 : 4, 0, 0);
         byte(g, chance(g, 50) ? 0x98 : 0x99);
         ins_end(g);
         break;
     case 9: { /* XLAT */
-        bool a16 = chance(g, 25);
+        unsigned as = pick_os(g, 25);
         uint32_t table = pick_addr(g, 256);
-        if (a16) {
+        if (as == 2) {
             set_reg16(g, DT_EBX, table - 0x80);
         } else {
             set_reg32(g, DT_EBX, table - 0x80);
         }
         ins_begin(g);
-        prefixes(g, false, pick_seg(g, 0), false, a16, 0);
+        prefixes(g, false, pick_seg(g, 0), 0, as, 0);
         byte(g, 0xd7);
         ins_end(g);
         break;
@@ -1159,7 +1219,7 @@ static void gen_move(DtGen *g)
             if (op == 0x1c && e.mem && regf == 0) {
                 regf = 1; /* 0F 1C /0 is CLDEMOTE on newer CPUs */
             }
-            ea_prefixes(g, &e, false, o16);
+            ea_prefixes(g, &e, false, os);
             byte(g, 0x0f);
             byte(g, op);
             modrm(g, &e, regf);
@@ -1172,7 +1232,7 @@ static void gen_move(DtGen *g)
         unsigned gr = pick_reg(g, size, !to_e);
         Ea e = pick_E(g, size, E_MEM | (to_e ? E_DST : 0));
         ins_begin(g);
-        ea_prefixes(g, &e, false, o16);
+        ea_prefixes(g, &e, false, os);
         byte(g, (uint8_t)(0x88 + (to_e ? 0 : 2) + w));
         modrm(g, &e, gr);
         ins_end(g);
@@ -1181,23 +1241,28 @@ static void gen_move(DtGen *g)
     }
 }
 
+/* A stack address for EBP (ENTER, LEAVE): near the initial ESP. */
+static uint32_t stack_addr(DtGen *g)
+{
+    return g->stack_lo + rn(g, g->stack_hi - g->stack_lo);
+}
+
 /* PUSH POP (all forms), PUSHA POPA, PUSHF POPF, ENTER LEAVE */
 static void gen_stack(DtGen *g)
 {
-    bool o16 = chance(g, 25);
+    unsigned os = pick_os(g, 25);
     unsigned kind = rn(g, 12);
-    const DtLayout *lay = g->lay;
     switch (kind) {
     case 0: /* PUSH r */
         ins_begin(g);
-        prefixes(g, false, 0, o16, false, 0);
+        prefixes(g, false, 0, os, 0, 0);
         byte(g, (uint8_t)(0x50 + rn(g, 8)));
         ins_end(g);
         break;
     case 1: { /* POP r (rarely ESP) */
         unsigned r = pick_reg(g, 4, true);
         ins_begin(g);
-        prefixes(g, false, 0, o16, false, 0);
+        prefixes(g, false, 0, os, 0, 0);
         byte(g, (uint8_t)(0x58 + r));
         ins_end(g);
         break;
@@ -1205,25 +1270,25 @@ static void gen_stack(DtGen *g)
     case 2: { /* PUSH imm */
         bool ib = chance(g, 50);
         ins_begin(g);
-        prefixes(g, false, 0, o16, false, 0);
+        prefixes(g, false, 0, os, 0, 0);
         byte(g, ib ? 0x6a : 0x68);
-        imm(g, interesting(g, 4), ib ? 1 : o16 ? 2 : 4);
+        imm(g, interesting(g, 4), ib ? 1 : os);
         ins_end(g);
         break;
     }
     case 3: { /* PUSH Ev */
-        Ea e = pick_E(g, o16 ? 2 : 4, E_REG | E_MEM);
+        Ea e = pick_E(g, os, E_REG | E_MEM);
         ins_begin(g);
-        ea_prefixes(g, &e, false, o16);
+        ea_prefixes(g, &e, false, os);
         byte(g, 0xff);
         modrm(g, &e, 6);
         ins_end(g);
         break;
     }
     case 4: { /* POP Ev */
-        Ea e = pick_E(g, o16 ? 2 : 4, E_REG | E_MEM | E_DST);
+        Ea e = pick_E(g, os, E_REG | E_MEM | E_DST);
         ins_begin(g);
-        ea_prefixes(g, &e, false, o16);
+        ea_prefixes(g, &e, false, os);
         byte(g, 0x8f);
         modrm(g, &e, 0);
         ins_end(g);
@@ -1232,7 +1297,7 @@ static void gen_stack(DtGen *g)
     case 5: { /* PUSH sreg */
         static const uint8_t ops[] = {0x06, 0x0e, 0x16, 0x1e};
         ins_begin(g);
-        prefixes(g, false, 0, o16, false, 0);
+        prefixes(g, false, 0, os, 0, 0);
         if (chance(g, 33)) {
             byte(g, 0x0f);
             byte(g, chance(g, 50) ? 0xa0 : 0xa8);
@@ -1244,25 +1309,25 @@ static void gen_stack(DtGen *g)
     }
     case 6: /* PUSHA POPA */
         ins_begin(g);
-        prefixes(g, false, 0, o16, false, 0);
+        prefixes(g, false, 0, os, 0, 0);
         byte(g, chance(g, 50) ? 0x60 : 0x61);
         ins_end(g);
         break;
     case 7: /* PUSHF; PUSH imm + POPF */
         if (chance(g, 50)) {
             ins_begin(g);
-            prefixes(g, false, 0, o16, false, 0);
+            prefixes(g, false, 0, os, 0, 0);
             byte(g, 0x9c);
             ins_end(g);
         } else {
             uint32_t f = random_flags(g) | ((uint32_t)rnd(g) & 0x7000u);
             ins_begin(g);
-            prefixes(g, false, 0, o16, false, 0);
+            prefixes(g, false, 0, os, 0, 0);
             byte(g, 0x68);
-            imm(g, f, o16 ? 2 : 4);
+            imm(g, f, os);
             ins_end(g);
             ins_begin(g);
-            prefixes(g, false, 0, o16, false, 0);
+            prefixes(g, false, 0, os, 0, 0);
             byte(g, 0x9d);
             ins_end(g);
         }
@@ -1272,11 +1337,10 @@ static void gen_stack(DtGen *g)
         uint32_t lvl = chance(g, 40) ? 0 : chance(g, 80) ? rn(g, 5)
                                                        : rn(g, 256);
         if (lvl > 1 || chance(g, 50)) {
-            set_reg32(g, DT_EBP, lay->stack_lo + rn(g, lay->stack_hi -
-                                                         lay->stack_lo));
+            set_reg32(g, DT_EBP, stack_addr(g));
         }
         ins_begin(g);
-        prefixes(g, false, 0, o16, false, 0);
+        prefixes(g, false, 0, os, 0, 0);
         byte(g, 0xc8);
         imm(g, chance(g, 30) ? 0 : rn(g, 0x200), 2);
         byte(g, (uint8_t)lvl);
@@ -1284,18 +1348,19 @@ static void gen_stack(DtGen *g)
         break;
     }
     case 10: /* LEAVE */
-        set_reg32(g, DT_EBP, lay->stack_lo + rn(g, lay->stack_hi -
-                                                     lay->stack_lo));
+        set_reg32(g, DT_EBP, stack_addr(g));
         ins_begin(g);
-        prefixes(g, false, 0, o16, false, 0);
+        prefixes(g, false, 0, os, 0, 0);
         byte(g, 0xc9);
         ins_end(g);
         break;
     default: { /* PUSH r then POP r (register moves through memory) */
         ins_begin(g);
+        prefixes(g, false, 0, os, 0, 0);
         byte(g, (uint8_t)(0x50 + rn(g, 8)));
         ins_end(g);
         ins_begin(g);
+        prefixes(g, false, 0, os, 0, 0);
         byte(g, (uint8_t)(0x58 + pick_reg(g, 4, true)));
         ins_end(g);
         break;
@@ -1310,32 +1375,40 @@ static void gen_string(DtGen *g)
     static const uint8_t ops[] = {0xa4, 0xa6, 0xaa, 0xac, 0xae};
     const DtLayout *lay = g->lay;
     unsigned size = pick_size(g, true);
-    bool a16 = chance(g, 20);
+    unsigned as = pick_os(g, 20);
     uint8_t op = ops[rn(g, 5)];
     uint8_t rep = chance(g, 25) ? 0 : chance(g, 50) ? 0xf3 : 0xf2;
     unsigned count = chance(g, 10) ? 0 : chance(g, 80) ? rn(g, 17)
                                                      : rn(g, 300);
     maybe_flags(g, 50);
     uint32_t span = (count + 1) * size;
+    uint32_t end = lay->sbx_base + DT_SBX_SIZE;
+    if (end - 1 > g->data_limit) {
+        end = g->data_limit + 1;
+    }
+    if (as == 2 && end > 0x10000) {
+        end = 0x10000;
+    }
+    uint32_t room = end > lay->sbx_base ? end - lay->sbx_base : DT_PAGE;
     for (int i = 0; i < 2; i++) {
         unsigned r = i ? DT_EDI : DT_ESI;
         uint32_t p;
         if (chance(g, 5)) {
             continue; /* keep whatever is there */
         }
-        if (chance(g, 8)) {
-            /* Run into the end of the sandbox. */
-            p = lay->sbx_base + DT_SBX_SIZE - rn(g, span);
+        if (chance(g, 8) || room <= 2 * span) {
+            /* Run into the end of the sandbox or segment. */
+            p = end - rn(g, span);
         } else {
-            p = lay->sbx_base + span + rn(g, DT_SBX_SIZE - 2 * span);
+            p = lay->sbx_base + span + rn(g, room - 2 * span);
         }
-        if (a16) {
+        if (as == 2) {
             set_reg16(g, r, p);
         } else {
             set_reg32(g, r, p);
         }
     }
-    if (a16) {
+    if (as == 2) {
         set_reg16(g, DT_ECX, count);
     } else {
         set_reg32(g, DT_ECX, count);
@@ -1345,7 +1418,7 @@ static void gen_string(DtGen *g)
     }
     ins_begin(g);
     prefixes(g, false, op == 0xaa || op == 0xae ? 0 : pick_seg(g, 0),
-             size == 2, a16, rep);
+             osz(size), as, rep);
     byte(g, (uint8_t)(op + (size != 1)));
     ins_end(g);
 }
@@ -1354,23 +1427,16 @@ static void gen_string(DtGen *g)
 static void gen_atomic(DtGen *g)
 {
     unsigned size = pick_size(g, true);
-    bool w = size != 1, o16 = size == 2;
+    bool w = size != 1;
+    unsigned os = osz(size);
     unsigned kind = rn(g, 3);
     maybe_flags(g, 20);
     if (kind == 2) { /* CMPXCHG8B m64 */
         uint32_t addr = pick_addr(g, 8);
         if (chance(g, 50)) {
             /* Make it succeed: load EDX:EAX from the operand. */
-            ins_begin(g);
-            byte(g, 0xa1);
-            imm(g, addr, 4);
-            setup_end(g);
-            ins_begin(g);
-            byte(g, 0x8b);
-            byte(g, 0x15);
-            imm(g, addr + 4, 4);
-            setup_end(g);
-            g->avoid |= 1u << DT_EAX | 1u << DT_EDX;
+            load_reg(g, DT_EAX, addr, 4);
+            load_reg(g, DT_EDX, addr + 4, 4);
         }
         Ea e = mem_at(g, addr, E_DST);
         if (chance(g, 3)) {
@@ -1378,7 +1444,7 @@ static void gen_atomic(DtGen *g)
             e.mod = 3; /* register form: #UD */
         }
         ins_begin(g);
-        ea_prefixes(g, &e, e.mem && chance(g, 40), chance(g, 10));
+        ea_prefixes(g, &e, e.mem && chance(g, 40), pick_os(g, 10));
         byte(g, 0x0f);
         byte(g, 0xc7);
         modrm(g, &e, 1);
@@ -1391,20 +1457,13 @@ static void gen_atomic(DtGen *g)
     if (kind == 1 && chance(g, 50)) {
         /* CMPXCHG that succeeds: accumulator = operand. */
         uint32_t addr = pick_addr(g, size);
-        ins_begin(g);
-        if (size == 2) {
-            byte(g, 0x66);
-        }
-        byte(g, w ? 0xa1 : 0xa0);
-        imm(g, addr, 4);
-        setup_end(g);
-        g->avoid |= 1u << DT_EAX;
+        load_reg(g, DT_EAX, addr, size);
         e = mem_at(g, addr, E_DST);
     } else {
         e = pick_E(g, size, E_REG | E_MEM | E_DST);
     }
     ins_begin(g);
-    ea_prefixes(g, &e, e.mem && chance(g, 40), o16);
+    ea_prefixes(g, &e, e.mem && chance(g, 40), os);
     byte(g, 0x0f);
     byte(g, (uint8_t)((kind == 0 ? 0xc0 : 0xb0) + w));
     modrm(g, &e, gr);
@@ -1431,12 +1490,13 @@ static void gen_branch(DtGen *g)
     unsigned kind = rn(g, 9);
     unsigned group = g->group;
     unsigned at, rsize;
-    bool o16 = chance(g, 10);
+    unsigned os = pick_os(g, 10);
     maybe_flags(g, 30);
     switch (kind) {
     case 0: /* Jcc rel8 */
     case 1: /* JMP rel8 */
         ins_begin(g);
+        prefixes(g, false, 0, pick_os(g, 5), 0, 0);
         byte(g, kind == 0 ? (uint8_t)(0x70 + rn(g, 16)) : 0xeb);
         at = g->s->len;
         byte(g, 0);
@@ -1447,7 +1507,7 @@ static void gen_branch(DtGen *g)
     case 2: /* Jcc rel32/rel16 */
     case 3: /* JMP rel32/rel16 */
         ins_begin(g);
-        prefixes(g, false, 0, o16, false, 0);
+        prefixes(g, false, 0, os, 0, 0);
         if (kind == 2) {
             byte(g, 0x0f);
             byte(g, (uint8_t)(0x80 + rn(g, 16)));
@@ -1455,24 +1515,24 @@ static void gen_branch(DtGen *g)
             byte(g, 0xe9);
         }
         at = g->s->len;
-        rsize = o16 ? 2 : 4;
+        rsize = os;
         imm(g, 0, rsize);
         ins_end(g);
         gen_item(g, false);
         patch_rel(g, at, rsize);
         break;
-    case 4: { /* LOOP LOOPE LOOPNE JECXZ (CX with 67) */
-        bool a16 = chance(g, 20);
+    case 4: { /* LOOP LOOPE LOOPNE JECXZ (CX or ECX by address size) */
+        unsigned as = pick_os(g, 20);
         if (chance(g, 60)) {
             uint32_t c = chance(g, 50) ? rn(g, 3) : interesting(g, 4);
-            if (a16) {
+            if (as == 2) {
                 set_reg16(g, DT_ECX, c);
             } else {
                 set_reg32(g, DT_ECX, c);
             }
         }
         ins_begin(g);
-        prefixes(g, false, 0, false, a16, 0);
+        prefixes(g, false, 0, pick_os(g, 5), as, 0);
         byte(g, (uint8_t)(0xe0 + rn(g, 4)));
         at = g->s->len;
         byte(g, 0);
@@ -1483,10 +1543,10 @@ static void gen_branch(DtGen *g)
     }
     case 5: /* CALL rel */
         ins_begin(g);
-        prefixes(g, false, 0, o16, false, 0);
+        prefixes(g, false, 0, os, 0, 0);
         byte(g, 0xe8);
         at = g->s->len;
-        rsize = o16 ? 2 : 4;
+        rsize = os;
         imm(g, 0, rsize);
         ins_end(g);
         if (chance(g, 50)) {
@@ -1497,48 +1557,32 @@ static void gen_branch(DtGen *g)
     case 6:
     case 7: { /* CALL/JMP r/m to the end of the branch itself */
         bool call = kind == 6;
-        unsigned tsize = o16 ? 2 : 4, setup_at;
+        unsigned setup_at;
         Ea e;
         memset(&e, 0, sizeof(e));
         /* The target is known once the branch is built: emit the setup
          * with a placeholder and patch it. */
         if (chance(g, 40)) {
-            uint32_t addr = g->lay->sbx_base + rn(g, DT_SBX_SIZE - 4);
-            ins_begin(g);
-            if (o16) {
-                byte(g, 0x66);
-            }
-            byte(g, 0xc7);
-            byte(g, 0x05);
-            imm(g, addr, 4);
-            setup_at = g->s->len;
-            imm(g, 0, tsize);
-            setup_end(g);
-            e = mem_at(g, addr, E_NOA16);
+            uint32_t addr = pick_addr(g, os);
+            setup_at = mov_mem_imm(g, addr, os, 0);
+            e = mem_at(g, addr, 0);
         } else {
             unsigned r = pick_reg(g, 4, true);
             if (r == DT_ESP) {
                 r = DT_EAX;
             }
-            ins_begin(g);
-            if (o16) {
-                byte(g, 0x66);
-            }
-            byte(g, (uint8_t)(0xb8 + r));
-            setup_at = g->s->len;
-            imm(g, 0, tsize);
-            setup_end(g);
+            setup_at = mov_reg_imm(g, r, os, 0);
             e.mod = 3;
             e.rm = (uint8_t)r;
             e.reg = (uint8_t)r;
         }
         ins_begin(g);
-        ea_prefixes(g, &e, false, o16);
+        ea_prefixes(g, &e, false, os);
         byte(g, 0xff);
         modrm(g, &e, call ? 2 : 4);
         ins_end(g);
         uint32_t target = here(g);
-        for (unsigned i = 0; i < tsize; i++) {
+        for (unsigned i = 0; i < os; i++) {
             g->s->code[setup_at + i] = (uint8_t)(target >> (8 * i));
         }
         break;
@@ -1547,21 +1591,23 @@ static void gen_branch(DtGen *g)
         bool with_imm = chance(g, 30);
         uint32_t n = with_imm ? (chance(g, 50) ? rn(g, 16) : rn(g, 0x10000))
                               : 0;
-        unsigned ret_len = (o16 ? 1 : 0) + (with_imm ? 3 : 1);
-        unsigned push_len = o16 ? 4 : 5;
-        uint32_t target = here(g) + push_len + ret_len;
         ins_begin(g);
-        prefixes(g, false, 0, o16, false, 0);
+        prefixes(g, false, 0, os, 0, 0);
         byte(g, 0x68);
-        imm(g, target, o16 ? 2 : 4);
+        at = g->s->len;
+        imm(g, 0, os);
         setup_end(g);
         ins_begin(g);
-        prefixes(g, false, 0, o16, false, 0);
+        prefixes(g, false, 0, os, 0, 0);
         byte(g, with_imm ? 0xc2 : 0xc3);
         if (with_imm) {
             imm(g, n, 2);
         }
         ins_end(g);
+        uint32_t target = here(g);
+        for (unsigned i = 0; i < os; i++) {
+            g->s->code[at + i] = (uint8_t)(target >> (8 * i));
+        }
         break;
     }
     }
@@ -1608,7 +1654,7 @@ static void gen_fault(DtGen *g)
         }
         Ea e = mem_at(g, addr, 0);
         ins_begin(g);
-        ea_prefixes(g, &e, false, size == 2);
+        ea_prefixes(g, &e, false, size);
         byte(g, 0x62);
         modrm(g, &e, r);
         ins_end(g);
@@ -1756,24 +1802,20 @@ static void gen_prefix(DtGen *g)
     unsigned n = 1 + rn(g, 4);
     unsigned gr = pick_reg(g, 4, true);
     Ea e = pick_E(g, 4, E_REG | E_MEM | E_NOSEG | E_NOA16);
-    bool o16 = false;
     ins_begin(g);
     for (unsigned i = 0; i < n; i++) {
-        uint8_t p = pfx[rn(g, 6)];
-        o16 |= p == 0x66;
-        byte(g, p);
+        byte(g, pfx[rn(g, 6)]);
     }
     if (chance(g, 20)) {
         byte(g, chance(g, 50) ? 0xf2 : 0xf3); /* ignored by ALU ops */
     }
-    if (e.a16) {
+    if (e.mem && e.a16 == g->def32) {
         byte(g, 0x67);
     }
     unsigned op = rn(g, 8);
     byte(g, (uint8_t)(op * 8 + 3)); /* op Gv, Ev */
     modrm(g, &e, gr);
     ins_end(g);
-    (void)o16;
 }
 
 const DtGroup dt_groups[] = {
@@ -1841,8 +1883,16 @@ void dt_layout_init(DtLayout *lay, uint32_t code_base)
 
 #define SCRATCH_STACK 0x800u
 
-/* Load the registers from the scratch page, POPFD (TF on), set ESP last
- * and jump to the stream. */
+/* Scratch page layout: the registers (0-31), EFLAGS (32), DS ES SS (36,
+ * 38, 40), the far pointer to the stream (44: offset, 48: selector). */
+#define SCR_EFLAGS 32
+#define SCR_DS 36
+#define SCR_ES 38
+#define SCR_SS 40
+#define SCR_ENTRY 44
+
+/* Load the registers from the scratch page, POPFD (TF on), load the data
+ * segments and ESP, and jump to the stream through a far pointer. */
 void dt_build_stub(uint8_t *p, const DtLayout *lay)
 {
     static const uint8_t load_modrm[8] = {
@@ -1858,9 +1908,9 @@ void dt_build_stub(uint8_t *p, const DtLayout *lay)
     } while (0)
     p[n++] = 0xbc; /* mov esp, scratch + SCRATCH_STACK */
     PUT32(scratch + SCRATCH_STACK);
-    p[n++] = 0xff; /* push dword [scratch + 32] */
+    p[n++] = 0xff; /* push dword [scratch + SCR_EFLAGS] */
     p[n++] = 0x35;
-    PUT32(scratch + 32);
+    PUT32(scratch + SCR_EFLAGS);
     p[n++] = 0xa1; /* mov eax, [scratch] */
     PUT32(scratch);
     for (int r = 1; r < 8; r++) {
@@ -1872,25 +1922,45 @@ void dt_build_stub(uint8_t *p, const DtLayout *lay)
         PUT32(scratch + 4 * r);
     }
     p[n++] = 0x9d; /* popfd */
-    p[n++] = 0x8b; /* mov esp, [scratch + 16] */
-    p[n++] = 0x25;
-    PUT32(scratch + 16);
-    p[n++] = 0xe9; /* jmp code_base */
-    PUT32(lay->code_base - (lay->stub_base + n + 4));
+    static const uint8_t tail[][3] = {
+        {0x2e, 0x8e, 0x1d}, /* mov ds, cs:[SCR_DS] */
+        {0x2e, 0x8e, 0x05}, /* mov es, cs:[SCR_ES] */
+        {0x2e, 0x8e, 0x15}, /* mov ss, cs:[SCR_SS] */
+        {0x2e, 0x8b, 0x25}, /* mov esp, cs:[ESP] */
+        {0x2e, 0xff, 0x2d}, /* jmp far cs:[SCR_ENTRY] */
+    };
+    static const uint8_t where[] = {SCR_DS, SCR_ES, SCR_SS, 4 * DT_ESP,
+                                    SCR_ENTRY};
+    for (unsigned i = 0; i < 5; i++) {
+        memcpy(p + n, tail[i], 3);
+        n += 3;
+        PUT32(scratch + where[i]);
+    }
 #undef PUT32
 }
 
 /* The scratch page as the stub leaves it. */
-void dt_fill_scratch(uint8_t *page, const DtRegs *init)
+void dt_fill_scratch(uint8_t *page, const DtLayout *lay, const DtRegs *init,
+                     unsigned bits)
 {
+    bool b16 = bits == 16;
+    uint16_t data = b16 ? DT_SEL_DATA16 : DT_SEL_DATA32;
+    uint16_t code = b16 ? DT_SEL_CODE16 : DT_SEL_CODE32;
+    uint32_t entry = b16 ? 0 : lay->code_base;
     memset(page, 0, DT_PAGE);
     memcpy(page, init->r, 32);
-    memcpy(page + 32, &init->eflags, 4);
+    memcpy(page + SCR_EFLAGS, &init->eflags, 4);
+    memcpy(page + SCR_DS, &data, 2);
+    memcpy(page + SCR_ES, &data, 2);
+    memcpy(page + SCR_SS, &data, 2);
+    memcpy(page + SCR_ENTRY, &entry, 4);
+    memcpy(page + SCR_ENTRY + 4, &code, 2);
     memcpy(page + SCRATCH_STACK - 4, &init->eflags, 4);
 }
 
 void dt_gen_stream(DtStream *s, const DtLayout *lay, uint64_t seed,
-                   uint64_t index, uint64_t group_mask, unsigned ninsn)
+                   uint64_t index, uint64_t group_mask, unsigned ninsn,
+                   unsigned bits)
 {
     DtGen gen;
     DtGen *g = &gen;
@@ -1900,17 +1970,37 @@ void dt_gen_stream(DtStream *s, const DtLayout *lay, uint64_t seed,
     g->s = s;
     g->group_mask = group_mask;
     g->limit = DT_CODE_SIZE - 512;
+    g->def32 = bits == 32;
+    s->bits = (uint8_t)bits;
     s->len = 0;
     s->ninsn = 0;
     s->mem_seed = rnd(g);
+    if (g->def32) {
+        g->cs_base = 0;
+        g->data_limit = 0xffffffffu;
+        g->stack_lo = lay->stack_lo;
+        g->stack_hi = lay->stack_hi;
+    } else {
+        /* 16-bit code: CS based at the code, 64 KiB data segments. */
+        g->cs_base = lay->code_base;
+        g->data_limit = 0xffff;
+        g->stack_lo = 0xb000;
+        g->stack_hi = 0xf800;
+    }
 
     for (int r = 0; r < 8; r++) {
         s->init.r[r] = interesting(g, 4);
     }
-    uint32_t sp = lay->stack_lo + rn(g, lay->stack_hi - lay->stack_lo);
-    s->init.r[DT_ESP] = chance(g, 90) ? sp & ~3u : sp;
+    uint32_t sp = g->stack_lo + rn(g, g->stack_hi - g->stack_lo);
+    if (chance(g, 90)) {
+        sp &= ~3u;
+    }
+    if (!g->def32) {
+        sp |= interesting(g, 4) & 0xffff0000u; /* SP is 16 bits */
+    }
+    s->init.r[DT_ESP] = sp;
     s->init.eflags = random_flags(g);
-    s->init.eip = lay->code_base;
+    s->init.eip = lay->code_base - g->cs_base;
 
     if (ninsn > DT_MAX_INSNS - 64) {
         ninsn = DT_MAX_INSNS - 64;

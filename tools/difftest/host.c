@@ -22,20 +22,22 @@
 
 #if defined(__x86_64__) && defined(__linux__)
 
+#include <asm/ldt.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <ucontext.h>
 #include <unistd.h>
 
-#define USER32_CS 0x23
 #define VEC_DB 1
 
 typedef struct HostShm {
     DtRegs init;
+    unsigned bits;
     DtReport rep;
 } HostShm;
 
@@ -97,7 +99,8 @@ static void child_signal(int sig, siginfo_t *si, void *ucv)
         rep->end.vec = DT_END_TIMEOUT;
         siglongjmp(child.jb, 1);
     }
-    if ((gr[REG_CSGSFS] & 0xffff) != USER32_CS) {
+    unsigned cs = gr[REG_CSGSFS] & 0xffff;
+    if (cs != DT_SEL_CODE32 && cs != DT_SEL_CODE16) {
         /* A fault in the child's own 64-bit code: a runner bug. */
         rep->end.vec = DT_END_CRASH;
         rep->end.err = (uint32_t)sig;
@@ -107,7 +110,7 @@ static void child_signal(int sig, siginfo_t *si, void *ucv)
         if (!child.entered) {
             /* The stub's own steps; the one after its final jump lands on
              * the first instruction of the stream. */
-            if (eip - child.stub_base >= DT_PAGE) {
+            if (cs != DT_SEL_CODE32 || eip - child.stub_base >= DT_PAGE) {
                 child.entered = true;
             }
             return;
@@ -176,6 +179,9 @@ static __attribute__((noreturn)) void child_main(DtHost *h)
     }
     unsigned data_sel;
     __asm__ volatile("mov %%ss, %0" : "=r"(data_sel));
+    if (data_sel != DT_SEL_DATA32) {
+        _exit(16);
+    }
 
     child.shm = h->shm;
     child.stub_base = lay->stub_base;
@@ -190,7 +196,8 @@ static __attribute__((noreturn)) void child_main(DtHost *h)
         DtReport *rep = &child.shm->rep;
         rep->nsteps = 0;
         memset(&rep->end, 0, sizeof(rep->end));
-        dt_fill_scratch(stub + DT_PAGE, &child.shm->init);
+        dt_fill_scratch(stub + DT_PAGE, lay, &child.shm->init,
+                        child.shm->bits);
         child.entered = false;
         if (sigsetjmp(child.jb, 1) == 0) {
             alarm(5);
@@ -254,7 +261,30 @@ static bool can_map_at(uint32_t base, uint32_t len)
     return p == (void *)(uintptr_t)base;
 }
 
-DtHost *dt_host_new(DtLayout *lay, char *err, size_t errlen)
+/* The 16-bit segments of 16-bit streams, in the LDT (inherited by the
+ * child): code based at the stream, data based at 0, both 64 KiB. */
+static bool install_ldt(const DtLayout *lay)
+{
+    struct user_desc d;
+    memset(&d, 0, sizeof(d));
+    d.entry_number = DT_SEL_CODE16 >> 3;
+    d.base_addr = lay->code_base;
+    d.limit = 0xffff;
+    d.contents = MODIFY_LDT_CONTENTS_CODE;
+    d.useable = 1;
+    if (syscall(SYS_modify_ldt, 1, &d, sizeof(d))) {
+        return false;
+    }
+    memset(&d, 0, sizeof(d));
+    d.entry_number = DT_SEL_DATA16 >> 3;
+    d.base_addr = 0;
+    d.limit = 0xffff;
+    d.contents = MODIFY_LDT_CONTENTS_DATA;
+    d.useable = 1;
+    return syscall(SYS_modify_ldt, 1, &d, sizeof(d)) == 0;
+}
+
+DtHost *dt_host_new(DtLayout *lay, bool *has16, char *err, size_t errlen)
 {
     static const uint32_t bases[] = {0x1000, 0x10000, 0x10000000};
     uint32_t base = 0;
@@ -277,6 +307,8 @@ DtHost *dt_host_new(DtLayout *lay, char *err, size_t errlen)
     }
     dt_layout_init(&h->lay, base);
     *lay = h->lay;
+    /* 16-bit streams need the sandbox below 64 KiB. */
+    *has16 = base < 0x10000 && install_ldt(lay);
     h->code_fd = memfd_create("difftest-code", MFD_CLOEXEC);
     h->sbx_fd = memfd_create("difftest-sandbox", MFD_CLOEXEC);
     if (h->code_fd < 0 || h->sbx_fd < 0 ||
@@ -330,6 +362,7 @@ void dt_host_run(DtHost *h, const DtStream *s, DtReport *rep,
     memset(h->code + s->len, 0xf4, DT_CODE_SIZE - s->len);
     dt_fill_sandbox(h->sbx, s->mem_seed);
     h->shm->init = s->init;
+    h->shm->bits = s->bits;
     h->shm->rep.nsteps = 0;
     h->shm->rep.end.vec = DT_END_CRASH;
     bool ok = write(h->req_fd, &one, 1) == 1 && read(h->resp_fd, &one, 1) == 1;
@@ -349,9 +382,10 @@ void dt_host_run(DtHost *h, const DtStream *s, DtReport *rep,
 
 #include <stdlib.h>
 
-DtHost *dt_host_new(DtLayout *lay, char *err, size_t errlen)
+DtHost *dt_host_new(DtLayout *lay, bool *has16, char *err, size_t errlen)
 {
     (void)lay;
+    *has16 = false;
     snprintf(err, errlen, "the host runner needs x86-64 Linux");
     return NULL;
 }
