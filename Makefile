@@ -4,6 +4,8 @@
 #   make run        install what is missing, build, boot the default guest
 #   make check      install what is missing, build, run every test
 #   make bench      benchmarks (bench/)
+#   make difftest   interpreter vs host CPU on N random instructions
+#                   (N=1000000, SEED=1 by default)
 #   make check-aarch64   cross-build for ARM64 and run the guest tests there
 #
 # Another build directory: make BUILD=build-san CONFIGURE_FLAGS=--enable-sanitizers
@@ -28,6 +30,7 @@ $(BUILD)/config.mak: configure
 
 .DEFAULT_GOAL := all
 .PHONY: all run check check-unit check-guest check-boot check-aarch64 bench \
+	difftest \
 	install clean distclean help deps-run deps-check
 
 CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
@@ -159,7 +162,7 @@ run: deps-run all
 		-device isa-debug-exit; st=$$?; [ $$st -eq 1 ] || exit $$st
 
 check: deps-check all $(UNIT) $(GUEST_BINS)
-	$(Q)tests/run.sh --build $(BUILD) unit guest cli boot
+	$(Q)tests/run.sh --build $(BUILD) unit guest cli boot difftest
 
 check-unit: all $(UNIT)
 	$(Q)tests/run.sh --build $(BUILD) unit
@@ -176,6 +179,11 @@ check-aarch64: $(GUEST_BINS)
 		all $(BUILD)-aarch64/tests/unit/unit
 	$(Q)tests/run.sh --build $(BUILD)-aarch64 --guest-bins $(BUILD)/tests/guest \
 		--wrapper "qemu-aarch64-static -L /usr/aarch64-linux-gnu" unit guest
+
+N ?= 1000000
+SEED ?= 1
+difftest: $(BUILD)/tools/difftest
+	$(Q)$(BUILD)/tools/difftest --seed $(SEED) --count $(N)
 
 bench: all $(BENCH_BINS)
 	$(Q)bench/run.sh --build $(BUILD)

@@ -9,6 +9,8 @@
 #   guest  the nasm guests (tests/guest/*.asm) run under `pcvm -bios`
 #   cli    command-line behaviour (tests/cli.tests)
 #   boot   real guests (tests/boot/*.sh), each may skip with a reason
+#   difftest  the interpreter against the host CPU (tools/difftest) on a
+#          fixed set of seeds; skipped where the host cannot run them
 #
 # --wrapper runs every pcvm (and the unit binary) under a command, e.g.
 # qemu-aarch64-static for a cross build. Each guest runs under a time limit
@@ -177,12 +179,33 @@ run_boot() {
     [ $found -eq 1 ] || true
 }
 
+run_difftest() {
+    local bin=$build/tools/difftest seed out status
+    if [ ! -x "$bin" ]; then
+        fail difftest "$bin is missing (make $bin)"
+        return
+    fi
+    for seed in 1 2 3; do
+        out=$tmp/difftest-$seed.out
+        # shellcheck disable=SC2086
+        timeout "$hang_limit" $wrapper "$bin" --seed $seed --count 10000 \
+            >"$out" 2>&1
+        status=$?
+        case $status in
+        0) pass "difftest/seed-$seed ($(grep -o '[0-9]* instructions' "$out" | head -n 1))" ;;
+        77) skip "difftest/seed-$seed" "$(sed -n 's/^SKIP: //p' "$out" | head -n 1)" ;;
+        *) head -n 40 "$out"; fail "difftest/seed-$seed" "exit status $status" ;;
+        esac
+    done
+}
+
 for s in "${suites[@]}"; do
     case "$s" in
     unit) run_unit ;;
     guest) run_guest ;;
     cli) run_cli ;;
     boot) run_boot ;;
+    difftest) run_difftest ;;
     *) fail "$s" "unknown suite" ;;
     esac
 done
