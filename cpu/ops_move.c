@@ -125,11 +125,12 @@ HANDLER(op_arpl_movsxd)
     if (!cpu->pe || cpu->vm86) {
         x86_raise(cpu, EXC_UD, -1);
     }
+    /* The destination is read, and written only when its RPL changes
+     * (so a read-only operand faults only then), as on the host. */
     uint64_t addr = 0;
     uint16_t dst;
     if (d->mem) {
         addr = x86_ea(cpu, d);
-        x86_probe_write(cpu, d->seg, addr, 2);
         dst = x86_read(cpu, d->seg, addr, 2);
     } else {
         dst = reg_read(cpu, d->rm, 2);

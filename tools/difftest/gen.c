@@ -123,8 +123,17 @@ static uint32_t interesting(DtGen *g, unsigned size)
 static void byte(DtGen *g, uint8_t b)
 {
     DtStream *s = g->s;
-    if (s->len < DT_CODE_SIZE - 1) {
+    if (s->len < DT_CODE_SIZE) {
         s->code[s->len++] = b;
+    }
+}
+
+/* Rewrite an emitted byte (a branch displacement, a target); bytes cut
+ * off at the end of the code are gone. */
+static void patch8(DtGen *g, unsigned at, uint8_t b)
+{
+    if (at < g->s->len) {
+        g->s->code[at] = b;
     }
 }
 
@@ -1227,6 +1236,17 @@ static void gen_move(DtGen *g)
         ins_end(g);
         break;
     }
+    case 13: { /* ARPL Ew, Gw (protected mode, any CPL) */
+        unsigned gr = pick_reg(g, 2, false);
+        maybe_value(g, gr, 2, 50);
+        Ea e = pick_E(g, 2, E_REG | E_MEM | E_DST);
+        ins_begin(g);
+        ea_prefixes(g, &e, false, pick_os(g, 10));
+        byte(g, 0x63);
+        modrm(g, &e, gr);
+        ins_end(g);
+        break;
+    }
     default: { /* plain loads and stores, the bread and butter */
         bool to_e = chance(g, 50);
         unsigned gr = pick_reg(g, size, !to_e);
@@ -1321,6 +1341,9 @@ static void gen_stack(DtGen *g)
             ins_end(g);
         } else {
             uint32_t f = random_flags(g) | ((uint32_t)rnd(g) & 0x7000u);
+            if (chance(g, 4)) {
+                f &= ~DT_FL_TF; /* the rest of the stream runs unstepped */
+            }
             ins_begin(g);
             prefixes(g, false, 0, os, 0, 0);
             byte(g, 0x68);
@@ -1480,7 +1503,7 @@ static void patch_rel(DtGen *g, unsigned at, unsigned size)
         rel = 0;
     }
     for (unsigned i = 0; i < size; i++) {
-        g->s->code[at + i] = (uint8_t)(rel >> (8 * i));
+        patch8(g, at + i, (uint8_t)(rel >> (8 * i)));
     }
 }
 
@@ -1583,7 +1606,7 @@ static void gen_branch(DtGen *g)
         ins_end(g);
         uint32_t target = here(g);
         for (unsigned i = 0; i < os; i++) {
-            g->s->code[setup_at + i] = (uint8_t)(target >> (8 * i));
+            patch8(g, setup_at + i, (uint8_t)(target >> (8 * i)));
         }
         break;
     }
@@ -1606,7 +1629,7 @@ static void gen_branch(DtGen *g)
         ins_end(g);
         uint32_t target = here(g);
         for (unsigned i = 0; i < os; i++) {
-            g->s->code[at + i] = (uint8_t)(target >> (8 * i));
+            patch8(g, at + i, (uint8_t)(target >> (8 * i)));
         }
         break;
     }
@@ -1825,7 +1848,7 @@ const DtGroup dt_groups[] = {
     {"shift", "ROL ROR RCL RCR SHL SHR SAL SAR SHLD SHRD", gen_shift, 10},
     {"bcd", "DAA DAS AAA AAS AAM AAD", gen_bcd, 4},
     {"bit", "BT BTS BTR BTC BSF BSR BSWAP SETcc CMOVcc", gen_bit, 8},
-    {"move", "MOV LEA XCHG MOVZX MOVSX CBW CWD XLAT LAHF SAHF SALC NOP",
+    {"move", "MOV LEA XCHG MOVZX MOVSX CBW CWD XLAT LAHF SAHF SALC ARPL NOP",
      gen_move, 14},
     {"stack", "PUSH POP PUSHA POPA PUSHF POPF ENTER LEAVE", gen_stack, 8},
     {"string", "MOVS CMPS STOS LODS SCAS with REP prefixes", gen_string, 6},
@@ -1946,7 +1969,7 @@ void dt_fill_scratch(uint8_t *page, const DtLayout *lay, const DtRegs *init,
     bool b16 = bits == 16;
     uint16_t data = b16 ? DT_SEL_DATA16 : DT_SEL_DATA32;
     uint16_t code = b16 ? DT_SEL_CODE16 : DT_SEL_CODE32;
-    uint32_t entry = b16 ? 0 : lay->code_base;
+    uint32_t entry = init->eip;
     memset(page, 0, DT_PAGE);
     memcpy(page, init->r, 32);
     memcpy(page + SCR_EFLAGS, &init->eflags, 4);
@@ -1975,6 +1998,14 @@ void dt_gen_stream(DtStream *s, const DtLayout *lay, uint64_t seed,
     s->len = 0;
     s->ninsn = 0;
     s->mem_seed = rnd(g);
+    memset(s->code, 0xf4, DT_CODE_SIZE);
+    if (chance(g, 5)) {
+        /* Run into the end of the code: the last instruction may cross
+         * into the (no-execute) sandbox, or the HLT after it lie there. */
+        s->len = DT_CODE_SIZE - 320 - rn(g, 256);
+        g->limit = DT_CODE_SIZE;
+    }
+    unsigned start = s->len;
     if (g->def32) {
         g->cs_base = 0;
         g->data_limit = 0xffffffffu;
@@ -2000,7 +2031,7 @@ void dt_gen_stream(DtStream *s, const DtLayout *lay, uint64_t seed,
     }
     s->init.r[DT_ESP] = sp;
     s->init.eflags = random_flags(g);
-    s->init.eip = lay->code_base - g->cs_base;
+    s->init.eip = lay->code_base + start - g->cs_base;
 
     if (ninsn > DT_MAX_INSNS - 64) {
         ninsn = DT_MAX_INSNS - 64;
