@@ -16,11 +16,49 @@ typedef struct Fetcher {
     X86Cpu *cpu;
     uint64_t start;    /* rip of the instruction */
     unsigned len;
+    const uint8_t *win; /* host bytes from start on, when in RAM */
+    unsigned win_len;   /* how many: within the page, the CS limit and
+                           the 15-byte maximum */
 } Fetcher;
+
+/* Most instructions lie in one RAM page inside the CS limit: look the
+ * page up once and read the bytes directly. Everything else (a page or
+ * limit boundary inside the instruction, MMIO) goes byte by byte through
+ * fetch8's checks, which raise the right fault at the right byte. */
+static void fetch_window(Fetcher *f)
+{
+    X86Cpu *cpu = f->cpu;
+    uint64_t off = f->start, lin, avail = MAX_INSN_LEN;
+    if (cpu->code64) {
+        if (!x86_is_canonical(off)) {
+            return;
+        }
+        lin = off;
+    } else {
+        uint64_t top = cpu->code32 ? 0xffffffffULL : 0xffffULL;
+        off &= top;
+        if (off > cpu->seg[R_CS].limit) {
+            return;
+        }
+        /* Up to the limit, and (16-bit IP) not across the wrap. */
+        uint64_t in_limit = (uint64_t)cpu->seg[R_CS].limit - off + 1;
+        uint64_t to_wrap = top - off + 1;
+        avail = avail < in_limit ? avail : in_limit;
+        avail = avail < to_wrap ? avail : to_wrap;
+        lin = (uint32_t)(cpu->seg[R_CS].base + off);
+    }
+    uint64_t in_page = PAGE_SIZE - (lin & ~PAGE_MASK);
+    avail = avail < in_page ? avail : in_page;
+    f->win = x86_fetch_ptr(cpu, lin);
+    f->win_len = f->win ? (unsigned)avail : 0;
+}
 
 static uint8_t fetch8(Fetcher *f)
 {
     X86Cpu *cpu = f->cpu;
+    if (f->len < f->win_len) {
+        return f->win[f->len++];
+    }
     if (f->len >= MAX_INSN_LEN) {
         x86_raise(cpu, EXC_GP, 0);
     }
@@ -134,12 +172,13 @@ static __attribute__((noreturn)) void decode_ud(X86Cpu *cpu)
 
 void x86_decode(X86Cpu *cpu, DecodedInsn *d)
 {
-    Fetcher f = {cpu, cpu->rip, 0};
+    Fetcher f = {cpu, cpu->rip, 0, NULL, 0};
     bool addr_prefix = false;
     uint8_t b;
 
     memset(d, 0, sizeof(*d));
     d->seg_override = SEG_NONE;
+    fetch_window(&f);
 
     /* Prefixes. A REX prefix counts only directly before the opcode. */
     for (;;) {

@@ -324,6 +324,23 @@ uint8_t x86_fetch_lin(X86Cpu *cpu, uint64_t lin)
     return read_in_page(cpu, lin, 1, ACC_EXEC);
 }
 
+const uint8_t *x86_fetch_ptr(X86Cpu *cpu, uint64_t lin)
+{
+    if (!cpu->lma) {
+        lin = (uint32_t)lin;
+    }
+    TlbEntry *e = &cpu->tlb->e[mmu_index(cpu, ACC_EXEC)]
+                              [(lin >> PAGE_SHIFT) & (TLB_SIZE - 1)];
+    if (e->tag_code == (lin & PAGE_MASK)) {
+        return (const uint8_t *)(uintptr_t)(lin + e->addend);
+    }
+    e = tlb_lookup(cpu, lin, ACC_EXEC);
+    if (e->tag_code & TLB_SLOW) {
+        return NULL;
+    }
+    return (const uint8_t *)(uintptr_t)(lin + e->addend);
+}
+
 /* --- segmentation --- */
 
 static __attribute__((noreturn)) void seg_fault(X86Cpu *cpu, int seg)

@@ -80,6 +80,11 @@ uint64_t x86_translate(X86Cpu *cpu, uint64_t lin, int acc);
 
 /* Instruction fetch of one byte at a linear address. */
 uint8_t x86_fetch_lin(X86Cpu *cpu, uint64_t lin);
+/* A host pointer to the code at linear @lin, valid to the end of its page,
+ * when that page is plain RAM (filling the code TLB, which may raise #PF
+ * as the fetch of that byte would); NULL when the bytes must come through
+ * x86_fetch_lin (MMIO, ROM behind a slow path). */
+const uint8_t *x86_fetch_ptr(X86Cpu *cpu, uint64_t lin);
 
 /* Physical access for page walks and hardware structures (A20 applied). */
 uint64_t x86_phys_read(X86Cpu *cpu, uint64_t pa, unsigned size);
