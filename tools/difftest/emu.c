@@ -190,6 +190,8 @@ static void reset_cpu(DtEmu *e, const DtStream *s)
     cpu->efer = EFER_NXE;
     cpu->cr3 = EMU_PT;
     cpu->cr2 = 0;
+    /* PAE keeps the PDPTEs loaded from CR3 in the CPU. */
+    x86_load_pdptes(cpu, EMU_PT);
     memset(cpu->regs, 0, sizeof(cpu->regs));
     for (int i = 0; i < 8; i++) {
         cpu->regs[i] = init->r[i];
