@@ -426,6 +426,11 @@ void x86_write(X86Cpu *cpu, int seg, uint64_t off, uint64_t v, unsigned size)
 void x86_probe_write(X86Cpu *cpu, int seg, uint64_t off, unsigned size)
 {
     uint64_t lin = x86_seg_linear(cpu, seg, off, size, ACC_WRITE);
+    /* The access a probe stands for would raise #AC before any #PF. */
+    if (__builtin_expect(cpu->hflags & X86_HF_AC, 0) &&
+        !(size & (size - 1)) && (lin & (size - 1))) {
+        x86_raise(cpu, EXC_AC, 0);
+    }
     x86_probe_lin(cpu, lin, size, ACC_WRITE);
 }
 

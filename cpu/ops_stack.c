@@ -79,9 +79,9 @@ HANDLER(op_push_sreg)
         return;
     }
     /* A 32/64-bit push of a selector moves the stack by the operand size
-     * but writes only the low 16 bits (P6 and later). */
+     * but writes only the low 16 bits (P6 and later): a 16-bit store, as
+     * far as page faults and alignment checks go. */
     uint64_t sp = (cpu->regs[R_ESP] - d->opsize) & sp_mask(cpu);
-    x86_probe_write(cpu, R_SS, sp, d->opsize);
     x86_write(cpu, R_SS, sp, sel, 2);
     set_sp(cpu, sp);
 }
@@ -253,9 +253,10 @@ HANDLER(op_enter)
         x86_write(cpu, R_SS, sp, frame, size);
     }
     sp = (sp - alloc) & mask;
-    /* The new stack top must be writable too (P6 checks it). */
+    /* The new stack top must take a push of the operand size (alignment
+     * included), as the host CPU checks. */
     if (alloc) {
-        x86_probe_write(cpu, R_SS, sp, 1);
+        x86_probe_write(cpu, R_SS, sp, size);
     }
     reg_write(cpu, R_EBP, size, frame);
     set_sp(cpu, sp);

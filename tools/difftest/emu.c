@@ -185,7 +185,8 @@ static void reset_cpu(DtEmu *e, const DtStream *s)
     /* FS and GS hold null selectors, as on the host. */
     set_seg(&cpu->seg[R_FS], 0, 0, 0, 0);
     set_seg(&cpu->seg[R_GS], 0, 0, 0, 0);
-    cpu->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
+    /* As Linux sets it up: CR0.AM on, so EFLAGS.AC checks alignment. */
+    cpu->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_PG;
     cpu->cr4 = CR4_PAE;
     cpu->efer = EFER_NXE;
     cpu->cr3 = EMU_PT;

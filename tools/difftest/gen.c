@@ -301,11 +301,14 @@ static void load_reg(DtGen *g, unsigned r, uint32_t addr, unsigned size)
     setup_end(g);
 }
 
-/* EFLAGS for a POPF: keeps TF (the runners single-step) and IF, never
- * sets AC (#AC on the host, where CR0.AM is on). */
+/* EFLAGS for a POPF: keeps TF (the runners single-step) and IF, and
+ * now and then sets AC (CR0.AM is on: misaligned accesses raise #AC). */
 static uint32_t random_flags(DtGen *g)
 {
     uint32_t f = (uint32_t)rnd(g) & DT_FL_ARITH;
+    if (chance(g, 3)) {
+        f |= DT_FL_AC;
+    }
     if (chance(g, 15)) {
         f |= DT_FL_DF;
     }

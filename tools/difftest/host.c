@@ -87,8 +87,18 @@ static void regs_from_context(DtRegs *r, const greg_t *gr)
     r->eip = (uint32_t)gr[REG_RIP];
 }
 
+/* A stream may have set EFLAGS.AC; the kernel leaves it set for the
+ * handler, and with CR0.AM on any misaligned access of ours would raise
+ * #AC again. */
+static inline void clear_ac(void)
+{
+    __asm__ volatile("pushfq\n\tandq $~0x40000, (%%rsp)\n\tpopfq"
+                     ::: "cc", "memory");
+}
+
 static void child_signal(int sig, siginfo_t *si, void *ucv)
 {
+    clear_ac();
     ucontext_t *uc = ucv;
     const greg_t *gr = uc->uc_mcontext.gregs;
     DtReport *rep = &child.shm->rep;
@@ -204,6 +214,7 @@ static __attribute__((noreturn)) void child_main(DtHost *h)
             dt_host_enter32(lay->stub_base, data_sel);
             __builtin_unreachable();
         }
+        clear_ac();
         alarm(0);
         if (write(h->resp_fd, &one, 1) != 1) {
             _exit(1);
