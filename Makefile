@@ -124,7 +124,8 @@ $(BUILD)/tools/%: $(BUILD)/obj/tools/%.o $(LIBPCVM)
 
 # difftest has helpers of its own under tools/difftest/.
 DIFFTEST_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tools/difftest/*.c))
-$(BUILD)/tools/difftest: $(BUILD)/obj/tools/difftest.o $(DIFFTEST_OBJS) $(LIBPCVM)
+$(BUILD)/tools/difftest: $(BUILD)/obj/tools/difftest.o $(DIFFTEST_OBJS) \
+		$(LIBPCVM)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
