@@ -1,0 +1,42 @@
+# Shared by the Linux boot tests: fetch the guest, make a test initrd.
+# shellcheck shell=bash
+
+# guest_fetch ARCH BUILD: the kernel and initrd in $BUILD/guest/ARCH, or
+# exit 77 (skip) with the reason when they cannot be had here.
+guest_fetch() {
+    local arch=$1 build=$2 top
+    top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+    if ! "$top/scripts/fetch-guest" "$arch" "$build/guest/$arch" >"$tmp/fetch.log" 2>&1; then
+        echo "SKIP: cannot fetch Debian's $arch kernel and busybox: $(tail -n 1 "$tmp/fetch.log")"
+        exit 77
+    fi
+    kernel=$build/guest/$arch/vmlinuz
+    initrd=$build/guest/$arch/initrd.img
+}
+
+# guest_initrd SCRIPT OUT: the guest's initrd with SCRIPT as /test.sh
+# (appended as a second cpio archive; the kernel unpacks both).
+guest_initrd() {
+    local script=$1 out=$2 dir
+    dir=$(mktemp -d)
+    cp "$script" "$dir/test.sh"
+    chmod 755 "$dir/test.sh"
+    (cd "$dir" && echo test.sh | cpio -o -H newc --quiet | gzip) >"$tmp/extra.cpio.gz"
+    cat "$initrd" "$tmp/extra.cpio.gz" >"$out"
+    rm -rf "$dir"
+}
+
+# expect_log FILE REGEX WHAT: record a failure unless FILE matches.
+expect_log() {
+    if ! grep -Eq -- "$2" "$1"; then
+        echo "missing: $3 (/$2/)"
+        failures=$((failures + 1))
+    fi
+}
+
+refuse_log() {
+    if grep -Eiq -- "$2" "$1"; then
+        echo "unwanted: $3: $(grep -Ei -m1 -- "$2" "$1")"
+        failures=$((failures + 1))
+    fi
+}
