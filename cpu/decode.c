@@ -185,7 +185,11 @@ void x86_decode(X86Cpu *cpu, DecodedInsn *d)
         b = fetch8(&f);
         switch (b) {
         case 0x26: case 0x2e: case 0x36: case 0x3e:
-            d->seg_override = cpu->code64 ? SEG_NONE : (b >> 3) & 3;
+            /* 64-bit mode ignores these (an FS or GS prefix before one
+             * still counts). */
+            if (!cpu->code64) {
+                d->seg_override = (b >> 3) & 3;
+            }
             d->rex = 0;
             continue;
         case 0x64: case 0x65:

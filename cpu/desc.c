@@ -38,6 +38,23 @@ bool desc_fetch(X86Cpu *cpu, uint16_t sel, X86Desc *d)
     return true;
 }
 
+bool desc_fetch16(X86Cpu *cpu, uint16_t sel, X86Desc16 *w)
+{
+    uint64_t lin;
+    uint32_t index = sel & ~7u;
+    uint32_t limit = (sel & SEL_TI) ? cpu->ldt.limit : cpu->gdt.limit;
+    if (!desc_addr(cpu, sel, &lin) || index + 15 > limit) {
+        return false;
+    }
+    uint64_t lo = x86_read_lin(cpu, lin, 8, ACC_READ | ACC_SUPER);
+    uint64_t hi = x86_read_lin(cpu, lin + 8, 8, ACC_READ | ACC_SUPER);
+    w->d.lo = (uint32_t)lo;
+    w->d.hi = (uint32_t)(lo >> 32);
+    w->hi2 = (uint32_t)hi;
+    w->hi3 = (uint32_t)(hi >> 32);
+    return true;
+}
+
 void pm_raise_sel(X86Cpu *cpu, int vec, uint16_t sel, bool ext)
 {
     x86_raise(cpu, vec, SEL_ERR(sel, ext));
@@ -114,12 +131,4 @@ bool pm_seg_offset_ok(const X86Seg *s, uint32_t off, unsigned size)
         return off > s->limit && last <= upper;
     }
     return last <= s->limit;
-}
-
-void pm_long_mode_unbuilt(X86Cpu *cpu, const char *what)
-{
-    log_guest(cpu->log, LOG_UNIMP, &cpu->unimp_count,
-              "cpu%d: long-mode %s is not built yet; raising #UD",
-              cpu->index, what);
-    x86_raise(cpu, EXC_UD, -1);
 }

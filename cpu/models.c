@@ -15,6 +15,27 @@
     (PENTIUM_EDX | F1D(PAE) | F1D(SEP) | F1D(MTRR) | F1D(PGE) | F1D(MCA) |     \
      F1D(CMOV) | F1D(PAT) | F1D(PSE36) | F1D(FXSR))
 
+#define F1C(x) (1u << ((X86_FEAT_##x) & 31))
+#define F81D(x) (1u << ((X86_FEAT_##x) & 31))
+
+/* SSE, SSE2 and SSE3 belong in qemu64 (QEMU's model has them, and 64-bit
+ * code may assume SSE2) but are advertised only once pcvm implements
+ * them: set this to 1 when cpu/sse*.c lands. */
+#define QEMU64_HAS_SSE 0
+
+#define QEMU64_EDX                                                             \
+    (F1D(FPU) | F1D(VME) | F1D(DE) | F1D(PSE) | F1D(TSC) | F1D(MSR) |          \
+     F1D(PAE) | F1D(MCE) | F1D(CX8) | F1D(APIC) | F1D(SEP) | F1D(MTRR) |       \
+     F1D(PGE) | F1D(MCA) | F1D(CMOV) | F1D(PAT) | F1D(PSE36) | F1D(CLFSH) |    \
+     F1D(MMX) | F1D(FXSR) |                                                    \
+     (QEMU64_HAS_SSE ? F1D(SSE) | F1D(SSE2) : 0))
+#define QEMU64_ECX (F1C(CX16) | (QEMU64_HAS_SSE ? F1C(SSE3) : 0))
+/* AMD repeats most of leaf 1's EDX in leaf 0x80000001 (QEMU's "AMD
+ * aliases"): bits 0-9, 12-17, 23 and 24. */
+#define AMD_ALIASES(edx) ((edx) & 0x0183f3ffu)
+#define QEMU64_81_EDX                                                          \
+    (AMD_ALIASES(QEMU64_EDX) | F81D(SYSCALL) | F81D(NX) | F81D(LM))
+
 static const CpuModel cpu_models[] = {
     {
         .name = "486",
@@ -46,6 +67,25 @@ static const CpuModel cpu_models[] = {
         .features = {[FEAT_WORD_1_EDX] = P6_EDX},
         .phys_bits = 36, .virt_bits = 32,
     },
+    {
+        .name = "qemu64",
+        .description = "QEMU Virtual CPU, x86-64 (long mode, NX, SYSCALL, "
+                       "CMPXCHG16B)",
+        .generation = CPU_GEN_X86_64,
+        .vendor = "AuthenticAMD",
+        .amd = true,
+        .family = 15, .model = 107, .stepping = 1,
+        .max_leaf = 0xd,
+        .max_ext_leaf = 0x80000008,
+        .features = {
+            [FEAT_WORD_1_EDX] = QEMU64_EDX,
+            [FEAT_WORD_1_ECX] = QEMU64_ECX,
+            [FEAT_WORD_81_EDX] = QEMU64_81_EDX,
+            [FEAT_WORD_81_ECX] = F1C(LAHF_LM),
+        },
+        .phys_bits = 40, .virt_bits = 48,
+        .brand = "QEMU Virtual CPU version 2.5+",
+    },
 };
 
 const CpuModel *x86_cpu_model_find(const char *name)
@@ -60,7 +100,7 @@ const CpuModel *x86_cpu_model_find(const char *name)
 
 const CpuModel *x86_cpu_model_default(void)
 {
-    return x86_cpu_model_find("pentium2");
+    return x86_cpu_model_find("qemu64");
 }
 
 void x86_cpu_model_list(FILE *f)
@@ -127,9 +167,11 @@ void x86_cpuid(X86Cpu *cpu, uint32_t leaf, uint32_t sub, uint32_t out[4])
     }
     case 2:
         /* P6 cache descriptors: 32-entry ITLB, 64-entry DTLB, 16K L1s,
-         * 512K L2. */
-        *eax = 0x03020101;
-        *edx = 0x0c040843;
+         * 512K L2. (Reserved on AMD.) */
+        if (!m->amd) {
+            *eax = 0x03020101;
+            *edx = 0x0c040843;
+        }
         break;
     case 7:
         if (sub == 0) {
@@ -143,6 +185,12 @@ void x86_cpuid(X86Cpu *cpu, uint32_t leaf, uint32_t sub, uint32_t out[4])
         *ecx = vendor_word(m->vendor, 2);
         break;
     case 0x80000001:
+        if (m->amd) {
+            /* AMD: the processor signature again. */
+            uint32_t sig[4];
+            x86_cpuid(cpu, 1, 0, sig);
+            *eax = sig[0];
+        }
         *ecx = m->features[FEAT_WORD_81_ECX];
         *edx = m->features[FEAT_WORD_81_EDX];
         break;
@@ -156,6 +204,24 @@ void x86_cpuid(X86Cpu *cpu, uint32_t leaf, uint32_t sub, uint32_t out[4])
         memcpy(out, brand + 16 * (leaf - 0x80000002), 16);
         break;
     }
+    case 0x80000005:
+        /* AMD L1 caches and TLBs (reserved on Intel): 64 KiB 2-way data
+         * and instruction caches with 64-byte lines, 255-entry TLBs. */
+        if (m->amd) {
+            *eax = 0x01ff01ff;
+            *ebx = 0x01ff01ff;
+            *ecx = 0x40020140;
+            *edx = 0x40020140;
+        }
+        break;
+    case 0x80000006:
+        /* L2: 512 KiB, 16-way, 64-byte lines. */
+        *ecx = 0x02008140;
+        if (m->amd) {
+            *eax = 0x42004200;
+            *ebx = 0x22004200;
+        }
+        break;
     case 0x80000008:
         *eax = m->phys_bits | (uint32_t)m->virt_bits << 8;
         break;

@@ -81,6 +81,9 @@ struct CpuModel {
     const char *description;
     uint8_t generation;         /* CPU_GEN_* (decode.h) */
     char vendor[13];            /* "GenuineIntel" */
+    bool amd;                   /* AMD behaviour where the vendors differ
+                                   (SYSCALL outside 64-bit mode, SYSENTER
+                                   in long mode, CPUID leaves 2 and 4) */
     uint32_t family, model, stepping;
     uint32_t max_leaf;          /* highest basic CPUID leaf (0: no CPUID) */
     uint32_t max_ext_leaf;      /* highest extended leaf, or 0 */

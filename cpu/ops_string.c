@@ -138,5 +138,17 @@ HANDLER(op_cmps) { string_run(cpu, d, iter_cmps, true); }
 HANDLER(op_stos) { string_run(cpu, d, iter_stos, false); }
 HANDLER(op_lods) { string_run(cpu, d, iter_lods, false); }
 HANDLER(op_scas) { string_run(cpu, d, iter_scas, true); }
-HANDLER(op_ins) { string_run(cpu, d, iter_ins, false); }
-HANDLER(op_outs) { string_run(cpu, d, iter_outs, false); }
+/* Port I/O moves at most 32 bits: REX.W does not widen INS/OUTS. */
+static void string_io(X86Cpu *cpu, const DecodedInsn *d, StringIter *iter)
+{
+    if (d->opsize == 8) {
+        DecodedInsn d4 = *d;
+        d4.opsize = 4;
+        string_run(cpu, &d4, iter, false);
+        return;
+    }
+    string_run(cpu, d, iter, false);
+}
+
+HANDLER(op_ins) { string_io(cpu, d, iter_ins); }
+HANDLER(op_outs) { string_io(cpu, d, iter_outs); }

@@ -159,10 +159,11 @@ void x86_write_cr0(X86Cpu *cpu, uint64_t v)
         !x86_load_pdptes(cpu, cpu->cr3)) {
         x86_raise(cpu, EXC_GP, 0);
     }
-    /* Long mode: enabling paging with EFER.LME needs PAE and activates
-     * long mode; a 64-bit code segment cannot turn paging off. */
+    /* Long mode: enabling paging with EFER.LME needs PAE (and a CS
+     * without L: AMD APM 14.6.1) and activates long mode; a 64-bit code
+     * segment cannot turn paging off. */
     if ((v & CR0_PG) && !(old & CR0_PG) && (cpu->efer & EFER_LME)) {
-        if (!(cpu->cr4 & CR4_PAE)) {
+        if (!(cpu->cr4 & CR4_PAE) || (cpu->seg[R_CS].flags & SEGF_L)) {
             x86_raise(cpu, EXC_GP, 0);
         }
         cpu->efer |= EFER_LMA;
@@ -363,6 +364,17 @@ HANDLER(op_lgdt_lidt)
 
 HANDLER(op_invlpg)
 {
+    if (cpu->code64) {
+        /* No segment checks; a non-canonical address is a no-op. */
+        uint64_t lin = x86_ea(cpu, d);
+        if (d->seg == R_FS || d->seg == R_GS) {
+            lin += cpu->seg[d->seg].base;
+        }
+        if (x86_is_canonical(lin)) {
+            x86_tlb_flush_page(cpu, lin);
+        }
+        return;
+    }
     uint64_t lin = x86_seg_linear(cpu, d->seg, x86_ea(cpu, d), 1, ACC_READ);
     x86_tlb_flush_page(cpu, lin);
 }

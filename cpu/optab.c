@@ -138,7 +138,7 @@ static const OpInfo grp7[16] = {
     [8 + 2] = O("xgetbv", op_xgetbv, FORM_M, END, G686),
     [8 + 4] = O("smsw", op_smsw, FORM_M, 0, G286),
     [8 + 6] = O("lmsw", op_lmsw, FORM_M, PRIV | END, G286),
-    [8 + 7] = O("swapgs", op_swapgs, FORM_M, END, CPU_GEN_X86_64),
+    [8 + 7] = O("swapgs", op_grp7_rm7, FORM_M, END, G686),
 };
 
 static const OpInfo grp8[8] = {
@@ -406,8 +406,8 @@ const OpInfo x86_optab_0f[256] = {
     [0x03] = O("lsl", op_lsl, FORM_M, 0, G286),
     [0x05] = O("syscall", op_syscall, FORM_NONE, BR | END, CPU_GEN_X86_64),
     [0x06] = O("clts", op_clts, FORM_NONE, PRIV | END, G286),
-    [0x07] = O("sysret", op_sysret, FORM_NONE, BR | END | PRIV,
-               CPU_GEN_X86_64),
+    /* SYSRET: CPL 0 only, but #UD (EFER.SCE) comes first. */
+    [0x07] = O("sysret", op_sysret, FORM_NONE, BR | END, CPU_GEN_X86_64),
     [0x08] = O("invd", op_invd_wbinvd, FORM_NONE, PRIV, G486),
     [0x09] = O("wbinvd", op_invd_wbinvd, FORM_NONE, PRIV, G486),
     [0x0b] = O("ud2", op_ud, FORM_NONE, END, G586),
