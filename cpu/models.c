@@ -103,6 +103,24 @@ const CpuModel *x86_cpu_model_default(void)
     return x86_cpu_model_find("qemu64");
 }
 
+/* Features -cpu may add or remove: those the CPU checks, so that a model
+ * without one behaves as a CPU without it. */
+static const struct {
+    const char *name;
+    unsigned feat;
+} feature_names[] = {
+    {"vme", X86_FEAT_VME},         {"de", X86_FEAT_DE},
+    {"pse", X86_FEAT_PSE},         {"tsc", X86_FEAT_TSC},
+    {"msr", X86_FEAT_MSR},         {"pae", X86_FEAT_PAE},
+    {"mce", X86_FEAT_MCE},         {"sep", X86_FEAT_SEP},
+    {"mtrr", X86_FEAT_MTRR},       {"pge", X86_FEAT_PGE},
+    {"pat", X86_FEAT_PAT},         {"pse36", X86_FEAT_PSE36},
+    {"cx16", X86_FEAT_CX16},       {"syscall", X86_FEAT_SYSCALL},
+    {"nx", X86_FEAT_NX},           {"pdpe1gb", X86_FEAT_PDPE1GB},
+    {"rdtscp", X86_FEAT_RDTSCP},   {"lm", X86_FEAT_LM},
+    {"lahf_lm", X86_FEAT_LAHF_LM},
+};
+
 void x86_cpu_model_list(FILE *f)
 {
     fprintf(f, "Available CPU models (-cpu):\n");
@@ -111,6 +129,88 @@ void x86_cpu_model_list(FILE *f)
                 cpu_models[i].description,
                 &cpu_models[i] == x86_cpu_model_default() ? " (default)" : "");
     }
+    fprintf(f, "\nFeatures to add (+name) or remove (-name), as in "
+               "-cpu qemu64,+pdpe1gb:\n ");
+    for (size_t i = 0; i < sizeof(feature_names) / sizeof(feature_names[0]);
+         i++) {
+        fprintf(f, " %s", feature_names[i].name);
+    }
+    fprintf(f, "\n");
+}
+
+static int feature_lookup(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof(feature_names) / sizeof(feature_names[0]);
+         i++) {
+        if (strlen(feature_names[i].name) == len &&
+            !strncmp(feature_names[i].name, name, len)) {
+            return (int)feature_names[i].feat;
+        }
+    }
+    return -1;
+}
+
+int x86_cpu_model_parse(const char *spec, CpuModel *out, char *err,
+                        size_t errlen)
+{
+    size_t nlen = strcspn(spec, ",");
+    const CpuModel *base = NULL;
+    for (size_t i = 0; i < sizeof(cpu_models) / sizeof(cpu_models[0]); i++) {
+        if (strlen(cpu_models[i].name) == nlen &&
+            !strncmp(cpu_models[i].name, spec, nlen)) {
+            base = &cpu_models[i];
+        }
+    }
+    if (!base) {
+        snprintf(err, errlen, "unknown CPU model '%.*s' (-cpu help lists "
+                 "them)", (int)nlen, spec);
+        return -1;
+    }
+    *out = *base;
+    const char *p = spec + nlen;
+    while (*p == ',') {
+        p++;
+        size_t len = strcspn(p, ",");
+        const char *name = p;
+        size_t name_len = len;
+        bool on = true;
+        if (*p == '+' || *p == '-') {
+            on = *p == '+';
+            name++;
+            name_len--;
+        } else {
+            const char *eq = memchr(p, '=', len);
+            size_t vlen = eq ? len - (size_t)(eq + 1 - p) : 0;
+            bool is_on = vlen == 2 && !strncmp(eq + 1, "on", 2);
+            bool is_off = vlen == 3 && !strncmp(eq + 1, "off", 3);
+            if (!is_on && !is_off) {
+                snprintf(err, errlen, "'%.*s': expected +feature, "
+                         "-feature or feature=on|off", (int)len, p);
+                return -1;
+            }
+            on = is_on;
+            name_len = (size_t)(eq - p);
+        }
+        int feat = feature_lookup(name, name_len);
+        if (feat < 0) {
+            snprintf(err, errlen, "unknown or unsupported feature "
+                     "'%.*s' (-cpu help lists them)", (int)name_len, name);
+            return -1;
+        }
+        uint32_t bit = 1u << (feat & 31);
+        if (on) {
+            out->features[feat >> 5] |= bit;
+        } else {
+            out->features[feat >> 5] &= ~bit;
+        }
+        p += len;
+    }
+    /* Extended features need the extended leaves. */
+    if ((out->features[FEAT_WORD_81_EDX] || out->features[FEAT_WORD_81_ECX])
+        && out->max_ext_leaf < 0x80000001u) {
+        out->max_ext_leaf = 0x80000001u;
+    }
+    return 0;
 }
 
 static uint32_t vendor_word(const char *v, int i)
