@@ -47,6 +47,15 @@
         and ecx, 1
         CHECK rcx, 1
 
+        ; qemu64 has no RDTSCP (nor its MSR): #UD and #GP.
+        TRY
+        rdtscp
+        CATCH EXC_UD, NOERR
+        TRY
+        mov ecx, 0xc0000103
+        rdmsr
+        CATCH EXC_GP, 0
+
         ; Registers: imm64, R8-R15, zero-extension, merges.
         mov rax, 0x123456789abcdef0
         mov r15, rax
