@@ -142,7 +142,8 @@ static void decode_ea(Fetcher *f, DecodedInsn *d)
         } else {
             d->ea_flags |= EA_BASE;
             d->base = base | rex_b;
-            if (base == R_ESP || base == R_EBP) {
+            /* rSP and rBP mean SS; R12 and R13 do not. */
+            if (d->base == R_ESP || d->base == R_EBP) {
                 d->seg = R_SS;
             }
         }
@@ -154,7 +155,7 @@ static void decode_ea(Fetcher *f, DecodedInsn *d)
     } else {
         d->ea_flags |= EA_BASE;
         d->base = rm | rex_b;
-        if (rm == R_EBP) {
+        if (d->base == R_EBP) {
             d->seg = R_SS;
         }
     }

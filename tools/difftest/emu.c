@@ -1,9 +1,10 @@
 /*
  * The pcvm runner: an X86Cpu put straight into flat 32-bit protected mode
- * at CPL 3 (segment caches set by hand, as the host's user segments look),
- * with PAE paging that maps the code read-only and the sandbox read/write
- * and no-execute at the host's addresses, so page faults come out as on
- * the host. Exceptions stop the run through the CPU's exception hook.
+ * (or 64-bit mode, for 64-bit streams) at CPL 3 (segment caches set by
+ * hand, as the host's user segments look), with PAE (or 4-level) paging
+ * that maps the code read-only and the sandbox read/write and no-execute
+ * at the host's addresses, so page faults come out as on the host.
+ * Exceptions stop the run through the CPU's exception hook.
  */
 #include "tools/difftest/dt.h"
 
@@ -22,6 +23,8 @@
 #define EMU_RAM (4u << 20)
 #define EMU_DATA 0x100000u  /* physical home of the code and sandbox */
 #define EMU_PT 0x300000u    /* PDPT, then a page directory and a table */
+#define EMU_PML4 (EMU_PT + 0x3000) /* long mode: PML4, then its PDPT */
+#define EMU_PDPT64 (EMU_PT + 0x4000)
 
 #define PTE_P 1ULL
 #define PTE_RW 2ULL
@@ -62,8 +65,13 @@ static void build_page_tables(DtEmu *e)
 {
     uint32_t pdpt = EMU_PT, pd = EMU_PT + 0x1000, pt = EMU_PT + 0x2000;
     uint32_t first = e->lay.code_base;
-    memset(e->ram + EMU_PT, 0, 0x3000);
+    memset(e->ram + EMU_PT, 0, 0x5000);
     put64(e->ram + pdpt + 8 * (first >> 30), pd | PTE_P);
+    /* Long mode: PML4[0] -> a PDPT of its own (user-accessible entries,
+     * which legacy PDPTEs may not have) -> the same directory. */
+    put64(e->ram + EMU_PML4, EMU_PDPT64 | PTE_P | PTE_RW | PTE_US);
+    put64(e->ram + EMU_PDPT64 + 8 * (first >> 30),
+          pd | PTE_P | PTE_RW | PTE_US);
     put64(e->ram + pd + 8 * ((first >> 21) & 511),
           pt | PTE_P | PTE_RW | PTE_US);
     for (uint32_t off = 0; off < DT_CODE_SIZE + DT_SBX_SIZE; off += DT_PAGE) {
@@ -142,17 +150,26 @@ void dt_emu_free(DtEmu *e)
     }
 }
 
-static void get_state(X86Cpu *cpu, DtRegs *r)
+static void get_state(X86Cpu *cpu, DtRegs *r, unsigned bits)
 {
-    for (int i = 0; i < 8; i++) {
-        r->r[i] = (uint32_t)cpu->regs[i];
+    memset(r, 0, sizeof(*r));
+    if (bits == 64) {
+        for (int i = 0; i < 16; i++) {
+            r->r[i] = cpu->regs[i];
+        }
+        r->eip = cpu->rip;
+    } else {
+        for (int i = 0; i < 8; i++) {
+            r->r[i] = (uint32_t)cpu->regs[i];
+        }
+        r->eip = (uint32_t)cpu->rip;
     }
     r->eflags = x86_get_eflags(cpu);
-    r->eip = (uint32_t)cpu->rip;
 }
 
-static void set_flags(X86Cpu *cpu, uint32_t fl)
+static void set_flags(X86Cpu *cpu, uint64_t fl64)
 {
+    uint32_t fl = (uint32_t)fl64;
     cpu->eflags = (fl & ~FL_ARITH) | FL_FIXED;
     cpu->cc_op = CC_OP_EFLAGS;
     cpu->cc_src = fl & FL_ARITH;
@@ -168,7 +185,13 @@ static void reset_cpu(DtEmu *e, const DtStream *s)
                     (3u << SEGF_DPL_SHIFT);
     uint32_t data = SEGF_P | SEGF_S | SEGF_RW | SEGF_A |
                     (3u << SEGF_DPL_SHIFT);
-    if (s->bits == 32) {
+    if (s->bits == 64) {
+        /* The host's 64-bit user segments: CS 0x33, SS/DS/ES 0x2b. */
+        set_seg(&cpu->seg[R_CS], DT_SEL_CODE64, 0, 0xffffffffu,
+                code | SEGF_L | SEGF_G);
+        set_seg(&cpu->seg[R_SS], DT_SEL_DATA32, 0, 0xffffffffu,
+                data | SEGF_DB | SEGF_G);
+    } else if (s->bits == 32) {
         /* The host's user segments: CS 0x23, DS/ES/SS 0x2b. */
         code |= SEGF_DB | SEGF_G;
         data |= SEGF_DB | SEGF_G;
@@ -188,13 +211,20 @@ static void reset_cpu(DtEmu *e, const DtStream *s)
     /* As Linux sets it up: CR0.AM on, so EFLAGS.AC checks alignment. */
     cpu->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_PG;
     cpu->cr4 = CR4_PAE;
-    cpu->efer = EFER_NXE;
-    cpu->cr3 = EMU_PT;
     cpu->cr2 = 0;
-    /* PAE keeps the PDPTEs loaded from CR3 in the CPU. */
-    x86_load_pdptes(cpu, EMU_PT);
+    if (s->bits == 64) {
+        /* GS based in the sandbox, as the host runner sets it. */
+        cpu->seg[R_GS].base = e->lay.gs_base;
+        cpu->efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
+        cpu->cr3 = EMU_PML4;
+    } else {
+        cpu->efer = EFER_NXE;
+        cpu->cr3 = EMU_PT;
+        /* PAE keeps the PDPTEs loaded from CR3 in the CPU. */
+        x86_load_pdptes(cpu, EMU_PT);
+    }
     memset(cpu->regs, 0, sizeof(cpu->regs));
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < (s->bits == 64 ? 16 : 8); i++) {
         cpu->regs[i] = init->r[i];
     }
     cpu->rip = init->eip;
@@ -227,7 +257,7 @@ void dt_emu_run(DtEmu *e, const DtStream *s, DtReport *rep,
         e->vec = -1;
         X86ExitReason why = x86_cpu_exec(cpu, 1000000);
         DtRegs st;
-        get_state(cpu, &st);
+        get_state(cpu, &st, s->bits);
         if (why != X86_EXIT_EXCEPTION) {
             rep->end.vec = DT_END_TIMEOUT;
             rep->end.regs = st;
@@ -241,10 +271,11 @@ void dt_emu_run(DtEmu *e, const DtStream *s, DtReport *rep,
             rep->steps[rep->nsteps++] = st;
             if (step) {
                 DtRegs fixed = st;
-                step(opaque, rep->nsteps - 1, (uint32_t)cpu->insn_start,
-                     &fixed);
+                uint64_t at = cpu->insn_start;
+                step(opaque, rep->nsteps - 1,
+                     s->bits == 64 ? at : (uint32_t)at, &fixed);
                 if (memcmp(&fixed, &st, sizeof(st))) {
-                    for (int i = 0; i < 8; i++) {
+                    for (int i = 0; i < (s->bits == 64 ? 16 : 8); i++) {
                         cpu->regs[i] = fixed.r[i];
                     }
                     set_flags(cpu, fixed.eflags);
@@ -254,7 +285,8 @@ void dt_emu_run(DtEmu *e, const DtStream *s, DtReport *rep,
         }
         rep->end.vec = e->vec;
         rep->end.err = e->err < 0 ? 0 : (uint32_t)e->err;
-        rep->end.cr2 = e->vec == EXC_PF ? (uint32_t)cpu->cr2 : 0;
+        rep->end.cr2 = e->vec != EXC_PF ? 0
+                       : s->bits == 64 ? cpu->cr2 : (uint32_t)cpu->cr2;
         rep->end.regs = st;
         break;
     }
