@@ -82,10 +82,11 @@ void lm_deliver(X86Cpu *cpu, int vec, int error_code, int kind,
     unsigned ncpl = inner ? desc_dpl(&cd) : cpu->cpl;
     unsigned ist = gate_ist(&gate.d);
     uint64_t rsp;
-    if (ist) {
-        rsp = lm_tss_rsp(cpu, 2 + ist, ext);
-    } else if (inner) {
-        rsp = lm_tss_rsp(cpu, ncpl, ext);
+    if (ist || inner) {
+        rsp = lm_tss_rsp(cpu, ist ? 2 + ist : ncpl, ext);
+        if (!x86_is_canonical(rsp)) {
+            x86_raise(cpu, EXC_SS, ext ? 1 : 0);
+        }
     } else {
         rsp = cpu->regs[R_ESP];
     }

@@ -213,6 +213,9 @@ void lm_far_call(X86Cpu *cpu, uint16_t sel, uint64_t off, unsigned opsize)
         /* Inward: the new stack comes from the TSS, SS becomes null. */
         unsigned ncpl = desc_dpl(&cd);
         uint64_t rsp = lm_tss_rsp(cpu, ncpl, false);
+        if (!x86_is_canonical(rsp)) {
+            x86_raise(cpu, EXC_SS, 0);
+        }
         ret[0] = cpu->seg[R_SS].sel;
         ret[1] = cpu->regs[R_ESP];
         ret[2] = cpu->seg[R_CS].sel;
