@@ -216,6 +216,25 @@ void x86_write_cr3(X86Cpu *cpu, uint64_t v)
     x86_tlb_flush(cpu, false);
 }
 
+/* CR8 is the local APIC's task priority (TPR bits 7:4) when the CPU has
+ * one; without, a register of its own. */
+uint64_t x86_read_cr8(X86Cpu *cpu)
+{
+    if (cpu->intc.get_tpr) {
+        cpu->cr8 = ((unsigned)cpu->intc.get_tpr(cpu->intc.opaque) >> 4) & 15;
+    }
+    return cpu->cr8;
+}
+
+void x86_write_cr8(X86Cpu *cpu, uint64_t v)
+{
+    cpu->cr8 = v & 15;
+    if (cpu->intc.set_tpr) {
+        x86_sync_icount(cpu);
+        cpu->intc.set_tpr(cpu->intc.opaque, (int)(cpu->cr8 << 4));
+    }
+}
+
 HANDLER(op_mov_cr)
 {
     unsigned cr = d->reg;
@@ -234,7 +253,7 @@ HANDLER(op_mov_cr)
         case 2: v = cpu->cr2; break;
         case 3: v = cpu->cr3; break;
         case 4: v = cpu->cr4; break;
-        default: v = cpu->cr8; break;
+        default: v = x86_read_cr8(cpu); break;
         }
         reg_write(cpu, d->rm, size, v);
         return;
@@ -249,7 +268,7 @@ HANDLER(op_mov_cr)
         if (v & ~0xfULL) {
             x86_raise(cpu, EXC_GP, 0);
         }
-        cpu->cr8 = v;
+        x86_write_cr8(cpu, v);
         break;
     }
 }
