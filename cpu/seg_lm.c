@@ -148,7 +148,9 @@ static void push_current(X86Cpu *cpu, const uint64_t *v, unsigned n,
 {
     if (cpu->code64) {
         uint64_t sp = cpu->regs[R_ESP] - (uint64_t)n * size;
-        x86_probe_write(cpu, R_SS, sp, n * size);
+        for (unsigned i = n; i-- > 0;) {
+            x86_probe_write(cpu, R_SS, sp + (uint64_t)i * size, size);
+        }
         for (unsigned i = 0; i < n; i++) {
             x86_write(cpu, R_SS, sp + (uint64_t)(n - 1 - i) * size, v[i],
                       size);

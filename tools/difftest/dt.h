@@ -153,7 +153,7 @@ typedef void DtGenFn(DtGen *g);
 typedef struct DtGroup {
     const char *name;
     const char *what;
-    DtGenFn *gen;
+    DtGenFn *gen;           /* NULL: no 16/32-bit generator */
     unsigned weight;        /* share when all groups are on */
 } DtGroup;
 

@@ -25,6 +25,14 @@
 #define EMU_PT 0x300000u    /* PDPT, then a page directory and a table */
 #define EMU_PML4 (EMU_PT + 0x3000) /* long mode: PML4, then its PDPT */
 #define EMU_PDPT64 (EMU_PT + 0x4000)
+/* 64-bit streams: a copy of the user part of the host's GDT, mapped for
+ * the supervisor at GDT_LIN in the upper half (the host kernel's). */
+#define EMU_KPDPT (EMU_PT + 0x5000)
+#define EMU_KPD (EMU_PT + 0x6000)
+#define EMU_KPT (EMU_PT + 0x7000)
+#define EMU_GDT (EMU_PT + 0x8000)
+#define GDT_LIN 0xffffffffffe00000ULL
+#define GDT_LIMIT 0x7f          /* Linux: 16 entries */
 
 #define PTE_P 1ULL
 #define PTE_RW 2ULL
@@ -65,13 +73,23 @@ static void build_page_tables(DtEmu *e)
 {
     uint32_t pdpt = EMU_PT, pd = EMU_PT + 0x1000, pt = EMU_PT + 0x2000;
     uint32_t first = e->lay.code_base;
-    memset(e->ram + EMU_PT, 0, 0x5000);
+    memset(e->ram + EMU_PT, 0, 0x9000);
     put64(e->ram + pdpt + 8 * (first >> 30), pd | PTE_P);
     /* Long mode: PML4[0] -> a PDPT of its own (user-accessible entries,
      * which legacy PDPTEs may not have) -> the same directory. */
     put64(e->ram + EMU_PML4, EMU_PDPT64 | PTE_P | PTE_RW | PTE_US);
     put64(e->ram + EMU_PDPT64 + 8 * (first >> 30),
           pd | PTE_P | PTE_RW | PTE_US);
+    put64(e->ram + EMU_PML4 + 8 * 511, EMU_KPDPT | PTE_P | PTE_RW);
+    put64(e->ram + EMU_KPDPT + 8 * 511, EMU_KPD | PTE_P | PTE_RW);
+    put64(e->ram + EMU_KPD + 8 * 511, EMU_KPT | PTE_P | PTE_RW);
+    put64(e->ram + EMU_KPT, EMU_GDT | PTE_P | PTE_RW | PTE_NX);
+    /* The user segments as Linux has them (read with LAR on the host):
+     * 23 flat 32-bit code, 2B flat data, 33 64-bit code, all DPL 3 and
+     * accessed. */
+    put64(e->ram + EMU_GDT + 0x20, 0x00cffb000000ffffULL);
+    put64(e->ram + EMU_GDT + 0x28, 0x00cff3000000ffffULL);
+    put64(e->ram + EMU_GDT + 0x30, 0x00affb000000ffffULL);
     put64(e->ram + pd + 8 * ((first >> 21) & 511),
           pt | PTE_P | PTE_RW | PTE_US);
     for (uint32_t off = 0; off < DT_CODE_SIZE + DT_SBX_SIZE; off += DT_PAGE) {
@@ -213,6 +231,9 @@ static void reset_cpu(DtEmu *e, const DtStream *s)
     cpu->cr4 = CR4_PAE;
     cpu->cr2 = 0;
     if (s->bits == 64) {
+        cpu->gdt.base = GDT_LIN;
+        cpu->gdt.limit = GDT_LIMIT;
+        set_seg(&cpu->ldt, 0, 0, 0, 0);
         /* GS based in the sandbox, as the host runner sets it. */
         cpu->seg[R_GS].base = e->lay.gs_base;
         cpu->efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;

@@ -1860,6 +1860,9 @@ const DtGroup dt_groups[] = {
     {"prefix", "redundant and ignored prefixes", gen_prefix, 3},
     {"fault", "BOUND INTO INT3 ICEBP UD2 #UD encodings, bad LOCK, HLT",
      gen_fault, 2},
+    /* 64-bit streams only (gen64.c): no 16/32-bit generator. */
+    {"far", "JMP CALL RET far, IRETQ (to compatibility mode and back), "
+     "MOV Sreg, LAR LSL VERR VERW", NULL, 3},
 };
 
 const unsigned dt_group_count = sizeof(dt_groups) / sizeof(dt_groups[0]);
@@ -1868,7 +1871,7 @@ static void gen_item(DtGen *g, bool allow_branch)
 {
     unsigned total = 0;
     for (unsigned i = 0; i < dt_group_count; i++) {
-        if (((g->group_mask >> i) & 1) &&
+        if (((g->group_mask >> i) & 1) && dt_groups[i].gen &&
             (allow_branch || dt_groups[i].gen != gen_branch) &&
             (g->depth == 0 || dt_groups[i].gen != gen_fault)) {
             total += dt_groups[i].weight;
@@ -1879,7 +1882,7 @@ static void gen_item(DtGen *g, bool allow_branch)
     }
     uint32_t pick = rn(g, total);
     for (unsigned i = 0; i < dt_group_count; i++) {
-        if (!((g->group_mask >> i) & 1) ||
+        if (!((g->group_mask >> i) & 1) || !dt_groups[i].gen ||
             (!allow_branch && dt_groups[i].gen == gen_branch) ||
             (g->depth > 0 && dt_groups[i].gen == gen_fault)) {
             continue;

@@ -781,10 +781,10 @@ static void gen_alu(G *g)
     }
     case 5: { /* TEST */
         unsigned form = rn(g, 3);
+        unsigned gr = pick_reg(g, size, false);
+        Ea e = pick_E(g, size, E_REG | E_MEM);
         ins_begin(g);
         if (form == 0) {
-            unsigned gr = pick_reg(g, size, false);
-            Ea e = pick_E(g, size, E_REG | E_MEM);
             uint8_t opc = (uint8_t)(0x84 + w);
             op_E(g, &e, gr, size, false, &opc, 1, size == 1);
         } else if (form == 1) {
@@ -793,7 +793,6 @@ static void gen_alu(G *g)
             byte(g, (uint8_t)(0xa8 + w));
             imm(g, interesting(g, size), iz(size));
         } else {
-            Ea e = pick_E(g, size, E_REG | E_MEM);
             uint8_t opc = (uint8_t)(0xf6 + w);
             op_E(g, &e, rn(g, 2), size, false, &opc, 1, size == 1);
             imm(g, interesting(g, size), iz(size));
@@ -1283,6 +1282,7 @@ static void gen_move(G *g)
     case 12: { /* NOP, PAUSE, 0F 1F NOP Ev, 0F 18-1F hints */
         unsigned form = rn(g, 4);
         g->norex = false;
+        Ea e = pick_E(g, size == 1 ? 4 : size, E_REG | E_MEM);
         ins_begin(g);
         if (form == 0) {
             if (chance(g, 30)) {
@@ -1290,7 +1290,6 @@ static void gen_move(G *g)
             }
             byte(g, 0x90);
         } else {
-            Ea e = pick_E(g, size == 1 ? 4 : size, E_REG | E_MEM);
             uint8_t opc[2] = {0x0f, form == 1 ? 0x1f
                                               : (uint8_t)(0x18 + rn(g, 8))};
             unsigned regf = rn(g, 8);
@@ -1942,6 +1941,279 @@ static void gen_fault(G *g)
     }
 }
 
+/* A few instructions for compatibility mode after a far transfer there:
+ * INC/DEC r32 (REX prefixes in 64-bit mode), MOV r32, imm32, ALU r32, r32,
+ * PUSH/POP r32 (ESP not a destination). */
+static void compat_body(G *g)
+{
+    for (unsigned n = rn(g, 5); n > 0; n--) {
+        unsigned r = rn(g, 8);
+        if (r == RSP) {
+            r = DT_EAX;
+        }
+        ins_begin(g);
+        switch (rn(g, 4)) {
+        case 0:
+            byte(g, (uint8_t)(0x40 + 8 * rn(g, 2) + r)); /* INC/DEC r32 */
+            break;
+        case 1:
+            byte(g, (uint8_t)(0xb8 + r));
+            imm(g, interesting(g, 4), 4);
+            break;
+        case 2:
+            byte(g, (uint8_t)(8 * rn(g, 8) + 1));         /* op r/m32, r32 */
+            byte(g, (uint8_t)(0xc0 | rn(g, 8) << 3 | r));
+            break;
+        default:
+            byte(g, (uint8_t)(0x50 + rn(g, 8)));
+            ins_end(g);
+            ins_begin(g);
+            byte(g, (uint8_t)(0x58 + r));
+            break;
+        }
+        ins_end(g);
+    }
+}
+
+/* Patch a 4-byte absolute address at @at to here. */
+static void patch_here32(G *g, unsigned at)
+{
+    uint64_t t = here(g);
+    for (unsigned i = 0; i < 4; i++) {
+        patch8(g, at + i, (uint8_t)(t >> (8 * i)));
+    }
+}
+
+/* Back from compatibility mode to 64-bit code right after: JMP far
+ * ptr16:32, or PUSH CS:EIP and a 32-bit RETF. */
+static void compat_return(G *g)
+{
+    unsigned at;
+    ins_begin(g);
+    if (chance(g, 50)) {
+        byte(g, 0xea);
+        at = g->s->len;
+        imm(g, 0, 4);
+        imm(g, DT_SEL_CODE64, 2);
+        ins_end(g);
+    } else {
+        byte(g, 0x6a);
+        byte(g, DT_SEL_CODE64);
+        ins_end(g);
+        ins_begin(g);
+        byte(g, 0x68);
+        at = g->s->len;
+        imm(g, 0, 4);
+        ins_end(g);
+        ins_begin(g);
+        byte(g, 0xcb);
+        ins_end(g);
+    }
+    patch_here32(g, at);
+}
+
+/* A selector for segment loads and the descriptor instructions: the host
+ * GDT's user segments (23 2B 33) and null mostly, else any other GDT
+ * selector (empty or kernel-only there, empty in pcvm's copy; not 78-7F,
+ * the per-CPU CPUNODE segment, nor LDT selectors, which differ). */
+static uint16_t pick_sel(G *g)
+{
+    static const uint16_t common[] = {0, DT_SEL_CODE32, DT_SEL_DATA32,
+                                      DT_SEL_CODE64, 0x2b, 0x28, 0x30};
+    if (chance(g, 70)) {
+        return common[rn(g, sizeof(common) / sizeof(common[0]))];
+    }
+    uint16_t sel = (uint16_t)(rn(g, 0x200) & ~4u);
+    return (sel & 0xfff8) == 0x78 ? 0x20 | (sel & 3) : sel;
+}
+
+/* Far JMP/CALL/RET, IRETQ (to compatibility mode and back), MOV Sreg,
+ * LAR LSL VERR VERW: the long-mode segment machinery at CPL 3. */
+static void gen_far(G *g)
+{
+    unsigned at;
+    g->norex = false;
+    switch (rn(g, 8)) {
+    case 0: /* RETFQ to compatibility mode, and back */
+        ins_begin(g);
+        byte(g, 0x6a);
+        byte(g, DT_SEL_CODE32);
+        ins_end(g);
+        ins_begin(g);
+        byte(g, 0x68);
+        at = g->s->len;
+        imm(g, 0, 4);
+        ins_end(g);
+        ins_begin(g);
+        byte(g, 0x48);
+        byte(g, 0xcb);
+        ins_end(g);
+        patch_here32(g, at);
+        compat_body(g);
+        compat_return(g);
+        break;
+    case 1: { /* CALL far m16:64 or m16:32 within 64-bit code, RETF back */
+        bool q = chance(g, 60);
+        uint64_t addr = g->lay->sbx_base + rn(g, DT_SBX_SIZE - 16);
+        set_mem(g, addr, 4, 0);
+        unsigned off_at = g->s->len - 4;
+        if (q) {
+            set_mem(g, addr + 4, 4, 0);
+        }
+        set_mem(g, addr + (q ? 8 : 4), 2, DT_SEL_CODE64);
+        Ea e = mem_at(g, addr, 0);
+        static const uint8_t opc = 0xff;
+        ins_begin(g);
+        op_E(g, &e, 3, q ? 8 : 4, false, &opc, 1, false);
+        ins_end(g);
+        ins_begin(g);
+        byte(g, 0xeb);                  /* JMP over the callee */
+        at = g->s->len;
+        byte(g, 0);
+        ins_end(g);
+        patch_here32(g, off_at);
+        ins_begin(g);
+        if (q) {
+            byte(g, 0x48);
+        }
+        byte(g, 0xcb);                  /* RETF(Q) */
+        ins_end(g);
+        patch8(g, at, (uint8_t)(g->s->len - at - 1));
+        break;
+    }
+    case 2: { /* JMP far m16:64 / m16:32 to the next instruction */
+        bool q = chance(g, 60);
+        bool to32 = chance(g, 30);
+        uint64_t addr = g->lay->sbx_base + rn(g, DT_SBX_SIZE - 16);
+        set_mem(g, addr, 4, 0);
+        unsigned off_at = g->s->len - 4;
+        if (q) {
+            set_mem(g, addr + 4, 4, 0);
+        }
+        set_mem(g, addr + (q ? 8 : 4), 2,
+                to32 ? DT_SEL_CODE32 : DT_SEL_CODE64);
+        Ea e = mem_at(g, addr, 0);
+        static const uint8_t opc = 0xff;
+        ins_begin(g);
+        op_E(g, &e, 5, q ? 8 : 4, false, &opc, 1, false);
+        ins_end(g);
+        patch_here32(g, off_at);
+        if (to32) {
+            compat_body(g);
+            compat_return(g);
+        }
+        break;
+    }
+    case 3: { /* a far transfer to a selector that is not code */
+        uint64_t addr = g->lay->sbx_base + rn(g, DT_SBX_SIZE - 16);
+        uint16_t sel = pick_sel(g);
+        if ((sel & 0xfff8) == 0x20 || (sel & 0xfff8) == 0x30) {
+            sel = DT_SEL_DATA32; /* not the code segments */
+        }
+        set_mem(g, addr, 4, g->lay->code_base);
+        set_mem(g, addr + 4, 2, sel);
+        Ea e = mem_at(g, addr, 0);
+        static const uint8_t opc = 0xff;
+        ins_begin(g);
+        op_E(g, &e, chance(g, 50) ? 3 : 5, 4, false, &opc, 1, false);
+        ins_end(g);
+        break;
+    }
+    case 4: { /* IRETQ at CPL 3: 64-bit or compatibility-mode code */
+        bool to32 = chance(g, 40);
+        /* Not AC: an IRETQ that loads AC and then pops a misaligned RSP
+         * raises #AC with AC clear in the pushed flags, which Linux takes
+         * for a split lock and retries forever. */
+        uint32_t f = (random_flags(g) | ((uint32_t)rnd(g) & 0x3000u)) &
+                     ~DT_FL_AC;
+        /* MOV R11, RSP; then the frame SS, RSP, RFLAGS, CS, RIP. */
+        g->avoid |= 1u << DT_R11;
+        ins_begin(g);
+        byte(g, 0x49);
+        byte(g, 0x89);
+        byte(g, 0xe3);
+        setup_end(g);
+        ins_begin(g);
+        byte(g, 0x6a);
+        byte(g, DT_SEL_DATA32);
+        ins_end(g);
+        ins_begin(g);
+        byte(g, 0x41);
+        byte(g, 0x53);                  /* PUSH R11 */
+        ins_end(g);
+        ins_begin(g);
+        byte(g, 0x68);
+        imm(g, f, 4);
+        ins_end(g);
+        ins_begin(g);
+        byte(g, 0x6a);
+        byte(g, to32 ? DT_SEL_CODE32 : DT_SEL_CODE64);
+        ins_end(g);
+        ins_begin(g);
+        byte(g, 0x68);
+        at = g->s->len;
+        imm(g, 0, 4);
+        ins_end(g);
+        ins_begin(g);
+        byte(g, 0x48);
+        byte(g, 0xcf);
+        ins_end(g);
+        patch_here32(g, at);
+        if (to32) {
+            compat_body(g);
+            compat_return(g);
+        }
+        break;
+    }
+    case 5: { /* MOV DS/ES/SS, r/m16 (SS holds off the single-step trap) */
+        static const uint8_t sregs[] = {0, 2, 3};
+        uint16_t sel = pick_sel(g);
+        unsigned sr = sregs[rn(g, 3)];
+        Ea e;
+        if (chance(g, 30)) {
+            uint64_t addr = g->lay->sbx_base + rn(g, DT_SBX_SIZE - 2);
+            set_mem(g, addr, 2, sel);
+            e = mem_at(g, addr, 0);
+        } else {
+            unsigned r = pick_reg(g, 2, true);
+            set_reg(g, r, 2, sel);
+            e = reg_E(r);
+        }
+        static const uint8_t opc = 0x8e;
+        ins_begin(g);
+        op_E(g, &e, sr, chance(g, 20) ? 8 : 4, false, &opc, 1, false);
+        ins_end(g);
+        break;
+    }
+    default: { /* LAR LSL VERR VERW */
+        uint16_t sel = pick_sel(g);
+        unsigned k = rn(g, 4);
+        unsigned r = pick_reg(g, 2, true);
+        Ea e;
+        if (chance(g, 30)) {
+            uint64_t addr = g->lay->sbx_base + rn(g, DT_SBX_SIZE - 2);
+            set_mem(g, addr, 2, sel);
+            e = mem_at(g, addr, 0);
+        } else {
+            set_reg(g, r, 2, sel);
+            e = reg_E(r);
+        }
+        maybe_flags(g, 30);
+        ins_begin(g);
+        if (k < 2) {
+            uint8_t opc[2] = {0x0f, (uint8_t)(0x02 + k)};
+            unsigned os = chance(g, 20) ? 2 : chance(g, 50) ? 4 : 8;
+            op_E(g, &e, pick_reg(g, os, true), os, false, opc, 2, false);
+        } else {
+            static const uint8_t opc[2] = {0x0f, 0x00};
+            op_E(g, &e, k + 2, 4, false, opc, 2, false); /* /4 /5 */
+        }
+        ins_end(g);
+        break;
+    }
+    }
+}
+
 typedef void GenFn(G *g);
 
 static const struct {
@@ -1951,7 +2223,7 @@ static const struct {
     {"alu", gen_alu},       {"muldiv", gen_muldiv}, {"shift", gen_shift},
     {"bit", gen_bit},       {"move", gen_move},     {"stack", gen_stack},
     {"string", gen_string}, {"atomic", gen_atomic}, {"branch", gen_branch},
-    {"prefix", gen_prefix}, {"fault", gen_fault},
+    {"prefix", gen_prefix}, {"fault", gen_fault},     {"far", gen_far},
 };
 
 /* The 64-bit generator of group @i of dt_groups, or NULL. */

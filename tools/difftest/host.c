@@ -129,8 +129,11 @@ static void child_signal(int sig, siginfo_t *si, void *ucv)
         siglongjmp(child.jb, 1);
     }
     unsigned cs = gr[REG_CSGSFS] & 0xffff;
-    if (child.shm->bits == 64 ? cs != DT_SEL_CODE64 || !child.in_stream
-                              : cs != DT_SEL_CODE32 && cs != DT_SEL_CODE16) {
+    bool stream_cs = child.shm->bits == 64
+                         ? (cs == DT_SEL_CODE64 || cs == DT_SEL_CODE32) &&
+                               child.in_stream
+                         : cs == DT_SEL_CODE32 || cs == DT_SEL_CODE16;
+    if (!stream_cs) {
         /* A fault in the child's own 64-bit code: a runner bug. */
         rep->end.vec = DT_END_CRASH;
         rep->end.err = (uint32_t)sig;
