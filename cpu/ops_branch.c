@@ -94,6 +94,9 @@ static void read_far_pointer(X86Cpu *cpu, const DecodedInsn *d,
      * the first byte of the second page), as on the host. */
     uint64_t addr = x86_ea(cpu, d);
     uint64_t lin = x86_seg_linear(cpu, d->seg, addr, d->opsize + 2, ACC_READ);
+    if ((cpu->hflags & X86_HF_AC) && (lin & (d->opsize - 1))) {
+        x86_raise(cpu, EXC_AC, 0); /* before the page checks */
+    }
     x86_probe_lin(cpu, lin, d->opsize + 2, ACC_READ);
     *off = x86_read(cpu, d->seg, addr, d->opsize);
     *sel = x86_read(cpu, d->seg, (addr + d->opsize) & addr_mask(d), 2);
