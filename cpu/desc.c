@@ -112,12 +112,20 @@ void pm_null_inner_data_segs(X86Cpu *cpu)
 {
     static const int segs[] = {R_ES, R_DS, R_FS, R_GS};
     for (unsigned i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
-        const X86Seg *s = &cpu->seg[segs[i]];
+        X86Seg *s = &cpu->seg[segs[i]];
         unsigned dpl = (s->flags & SEGF_DPL_MASK) >> SEGF_DPL_SHIFT;
         bool code = (s->flags & SEGF_CODE) != 0;
         bool conforming = code && (s->flags & SEGF_DC);
         if ((s->flags & SEGF_S) && !conforming && cpu->cpl > dpl) {
+            uint64_t base = s->base;
             pm_seg_null(cpu, segs[i], 0);
+            if (cpu->lma && (segs[i] == R_FS || segs[i] == R_GS)) {
+                s->base = base; /* (the MSR-loaded bases stay) */
+            }
+        } else if (SEL_IS_NULL(s->sel)) {
+            /* A null selector with a non-zero RPL becomes 0 (SDM, IRET
+             * and RET: "segment selector becomes null"). */
+            s->sel = 0;
         }
     }
 }

@@ -140,11 +140,12 @@ void lm_far_jump(X86Cpu *cpu, uint16_t sel, uint64_t off, unsigned opsize)
     x86_update_mode(cpu);
 }
 
-/* Push @n values of @size bytes on the current stack, all checked first:
- * SS:RSP in 64-bit mode (canonical, #SS), SS:ESP with the segment's
- * limits in compatibility mode. */
-static void push_current(X86Cpu *cpu, const uint64_t *v, unsigned n,
-                         unsigned size)
+/* Write @n values of @size bytes below the current stack pointer, all
+ * checked first: SS:RSP in 64-bit mode (canonical, #SS), SS:ESP with the
+ * segment's limits in compatibility mode. Returns the new stack pointer,
+ * which commit_sp() makes current. */
+static uint64_t push_current(X86Cpu *cpu, const uint64_t *v, unsigned n,
+                             unsigned size)
 {
     if (cpu->code64) {
         uint64_t sp = cpu->regs[R_ESP] - (uint64_t)n * size;
@@ -155,8 +156,7 @@ static void push_current(X86Cpu *cpu, const uint64_t *v, unsigned n,
             x86_write(cpu, R_SS, sp + (uint64_t)(n - 1 - i) * size, v[i],
                       size);
         }
-        cpu->regs[R_ESP] = sp;
-        return;
+        return sp;
     }
     PmStack st;
     pm_stack_current(cpu, &st, 0);
@@ -164,7 +164,17 @@ static void push_current(X86Cpu *cpu, const uint64_t *v, unsigned n,
     for (unsigned i = 0; i < n; i++) {
         pm_stack_push(cpu, &st, (uint32_t)v[i], size);
     }
-    pm_stack_commit(cpu, &st);
+    return st.sp;
+}
+
+/* Make @sp (from push_current, in the current mode) the stack pointer. */
+static void commit_sp(X86Cpu *cpu, uint64_t sp)
+{
+    if (cpu->code64) {
+        cpu->regs[R_ESP] = sp;
+    } else {
+        reg_write(cpu, R_ESP, (cpu->seg[R_SS].flags & SEGF_DB) ? 4 : 2, sp);
+    }
 }
 
 /* Push @n quadwords on the 64-bit stack at @rsp (linear, no segment),
@@ -199,10 +209,14 @@ void lm_far_call(X86Cpu *cpu, uint16_t sel, uint64_t off, unsigned opsize)
         if (!(d.hi & SEGF_L)) {
             off = (uint32_t)off;
         }
-        lm_check_target(cpu, &d, off);
+        /* The return address is written before the target is checked: a
+         * bad target raises #GP(0) with the stack pointer unchanged but
+         * the frame below it written, as on the host (tools/difftest). */
         ret[0] = cpu->seg[R_CS].sel;
         ret[1] = cpu->next_rip;
-        push_current(cpu, ret, 2, opsize);
+        uint64_t sp = push_current(cpu, ret, 2, opsize);
+        lm_check_target(cpu, &d, off);
+        commit_sp(cpu, sp);
         load_cs(cpu, sel, &d, cpu->cpl);
         cpu->next_rip = off;
         x86_update_mode(cpu);

@@ -2024,6 +2024,11 @@ static uint16_t pick_sel(G *g)
         return common[rn(g, sizeof(common) / sizeof(common[0]))];
     }
     uint16_t sel = (uint16_t)(rn(g, 0x200) & ~4u);
+    if (sel < 4) {
+        /* A null selector with an RPL would lose it at the host kernel's
+         * next IRET to user mode (every single step). */
+        return 0;
+    }
     return (sel & 0xfff8) == 0x78 ? 0x20 | (sel & 3) : sel;
 }
 
