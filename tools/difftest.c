@@ -106,7 +106,40 @@ static bool regs_equal(const DtRegs *a, const DtRegs *b, uint32_t flag_mask,
         }
     }
     uint32_t m = FL_CMP & ~flag_mask;
-    return a->eip == b->eip && (a->eflags & m) == (b->eflags & m);
+    return a->eip == b->eip && (a->eflags & m) == (b->eflags & m) &&
+           !memcmp(&a->fpu, &b->fpu, sizeof(a->fpu));
+}
+
+static void print_xmm(const uint8_t *x)
+{
+    for (int j = 15; j >= 0; j--) {
+        printf("%02x%s", x[j], j == 8 ? "_" : "");
+    }
+}
+
+/* The x87/SSE state: all of it, or (against @other) what differs. */
+static void print_fpu(const DtFpu *f, const DtFpu *other)
+{
+    bool all = !other;
+    if (all || f->mxcsr != other->mxcsr || f->fcw != other->fcw ||
+        f->fsw != other->fsw || f->ftw != other->ftw) {
+        printf("         mxcsr=%08x fcw=%04x fsw=%04x ftw=%02x\n", f->mxcsr,
+               f->fcw, f->fsw, f->ftw);
+    }
+    for (int i = 0; i < 8; i++) {
+        if (all || memcmp(f->xmm[i], other->xmm[i], 16)) {
+            printf("         xmm%d=", i);
+            print_xmm(f->xmm[i]);
+            printf("\n");
+        }
+    }
+    for (int i = 0; i < 8; i++) {
+        if (all || f->st_mant[i] != other->st_mant[i] ||
+            f->st_exp[i] != other->st_exp[i]) {
+            printf("         r%d=%04x:%016" PRIx64 "\n", i, f->st_exp[i],
+                   f->st_mant[i]);
+        }
+    }
 }
 
 static void print_regs(const char *who, const DtRegs *r, const DtRegs *other)
@@ -125,6 +158,9 @@ static void print_regs(const char *who, const DtRegs *r, const DtRegs *other)
         }
     }
     printf("\n");
+    if (other && memcmp(&r->fpu, &other->fpu, sizeof(r->fpu))) {
+        print_fpu(&r->fpu, other ? &other->fpu : NULL);
+    }
 }
 
 static void on_step(void *opaque, unsigned step, uint32_t insn_eip,
@@ -273,6 +309,12 @@ static void report(DtHost *host, DtEmu *emu, const DtStream *s,
                                    ? &b->host.steps[c->bad_step - 1]
                                    : &s->init;
         print_regs("before", before, NULL);
+        if ((unsigned)c->bad_step < b->host.nsteps &&
+            memcmp(&b->host.steps[c->bad_step].fpu,
+                   &b->emu.steps[c->bad_step].fpu, sizeof(DtFpu))) {
+            printf("  x87/SSE state before:\n");
+            print_fpu(&before->fpu, &b->host.steps[c->bad_step].fpu);
+        }
         if ((unsigned)c->bad_step < b->host.nsteps) {
             print_regs("host", &b->host.steps[c->bad_step],
                        &b->emu.steps[c->bad_step]);
@@ -453,6 +495,7 @@ static int self_test(DtHost *host, DtEmu *emu, const DtLayout *lay,
     s->init.eflags = DT_FL_TF | DT_FL_IF | 2;
     s->init.r[DT_ESP] = lay->stack_hi;
     s->init.eip = lay->code_base;
+    dt_fpu_default(&s->init.fpu);
     s->bits = 32;
     dt_host_run(host, s, &b->host, b->hmem);
     if (b->host.end.vec != 13 || b->host.nsteps != 1 ||

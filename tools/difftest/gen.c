@@ -1916,6 +1916,7 @@ void dt_layout_init(DtLayout *lay, uint32_t code_base)
 #define SCR_ES 38
 #define SCR_SS 40
 #define SCR_ENTRY 44
+#define SCR_FX 0xa00 /* FXSAVE image of the initial x87/SSE state */
 
 /* Load the registers from the scratch page, POPFD (TF on), load the data
  * segments and ESP, and jump to the stream through a far pointer. */
@@ -1934,6 +1935,10 @@ void dt_build_stub(uint8_t *p, const DtLayout *lay)
     } while (0)
     p[n++] = 0xbc; /* mov esp, scratch + SCRATCH_STACK */
     PUT32(scratch + SCRATCH_STACK);
+    p[n++] = 0x0f; /* fxrstor [scratch + SCR_FX] */
+    p[n++] = 0xae;
+    p[n++] = 0x0d;
+    PUT32(scratch + SCR_FX);
     p[n++] = 0xff; /* push dword [scratch + SCR_EFLAGS] */
     p[n++] = 0x35;
     PUT32(scratch + SCR_EFLAGS);
@@ -1982,6 +1987,7 @@ void dt_fill_scratch(uint8_t *page, const DtLayout *lay, const DtRegs *init,
     memcpy(page + SCR_ENTRY, &entry, 4);
     memcpy(page + SCR_ENTRY + 4, &code, 2);
     memcpy(page + SCRATCH_STACK - 4, &init->eflags, 4);
+    dt_fpu_to_fxsave(&init->fpu, page + SCR_FX);
 }
 
 void dt_gen_stream(DtStream *s, const DtLayout *lay, uint64_t seed,
@@ -2034,6 +2040,7 @@ void dt_gen_stream(DtStream *s, const DtLayout *lay, uint64_t seed,
     }
     s->init.r[DT_ESP] = sp;
     s->init.eflags = random_flags(g);
+    dt_fpu_default(&s->init.fpu);
     s->init.eip = lay->code_base + start - g->cs_base;
 
     if (ninsn > DT_MAX_INSNS - 64) {
