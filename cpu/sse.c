@@ -39,13 +39,44 @@ bool sse_check_both(X86Cpu *cpu)
 
 /* --- memory --- */
 
+uint64_t sse_ea(X86Cpu *cpu, const DecodedInsn *d, unsigned size)
+{
+    (void)size;
+    return x86_ea(cpu, d);
+}
+
+uint64_t sse_read_E(X86Cpu *cpu, const DecodedInsn *d, unsigned size)
+{
+    if (d->mem) {
+        return x86_read(cpu, d->seg, sse_ea(cpu, d, size), size);
+    }
+    return reg_read(cpu, d->rm, size);
+}
+
+void sse_write_E(X86Cpu *cpu, const DecodedInsn *d, unsigned size,
+                 uint64_t v)
+{
+    if (d->mem) {
+        x86_write(cpu, d->seg, sse_ea(cpu, d, size), v, size);
+    } else {
+        reg_write(cpu, d->rm, size, v);
+    }
+}
+
+/* The alignment check comes first, on the linear address, before the
+ * segment checks. */
 static uint64_t mem_linear(X86Cpu *cpu, const DecodedInsn *d, unsigned size,
                            int acc, bool aligned)
 {
-    uint64_t lin = x86_seg_linear(cpu, d->seg, x86_ea(cpu, d), size, acc);
-    if (aligned && (lin & 15)) {
-        x86_raise(cpu, EXC_GP, 0);
+    uint64_t off = x86_ea(cpu, d);
+    if (aligned) {
+        uint64_t base = (cpu->code64 && d->seg != R_FS && d->seg != R_GS)
+                            ? 0 : cpu->seg[d->seg].base;
+        if ((base + off) & 15) {
+            x86_raise(cpu, EXC_GP, 0);
+        }
     }
+    uint64_t lin = x86_seg_linear(cpu, d->seg, off, size, acc);
     if (cpu->hflags & X86_HF_DBG) {
         x86_debug_data(cpu, lin, size, acc == ACC_WRITE);
     }
@@ -57,7 +88,7 @@ void sse_read_mem(X86Cpu *cpu, const DecodedInsn *d, X86Xmm *out,
 {
     out->q[0] = out->q[1] = 0;
     if (size < 16) {
-        out->q[0] = x86_read(cpu, d->seg, x86_ea(cpu, d), size);
+        out->q[0] = x86_read(cpu, d->seg, sse_ea(cpu, d, size), size);
         return;
     }
     uint64_t lin = mem_linear(cpu, d, 16, ACC_READ, aligned);
@@ -70,7 +101,7 @@ void sse_write_mem(X86Cpu *cpu, const DecodedInsn *d, const X86Xmm *v,
                    unsigned size, bool aligned)
 {
     if (size < 16) {
-        x86_write(cpu, d->seg, x86_ea(cpu, d), v->q[0], size);
+        x86_write(cpu, d->seg, sse_ea(cpu, d, size), v->q[0], size);
         return;
     }
     uint64_t lin = mem_linear(cpu, d, 16, ACC_WRITE, aligned);
@@ -92,7 +123,7 @@ void sse_load_E(X86Cpu *cpu, const DecodedInsn *d, X86Xmm *out,
 uint64_t sse_load_mm_E(X86Cpu *cpu, const DecodedInsn *d, unsigned size)
 {
     if (d->mem) {
-        return x86_read(cpu, d->seg, x86_ea(cpu, d), size);
+        return x86_read(cpu, d->seg, sse_ea(cpu, d, size), size);
     }
     return mm_get(cpu, mm_rm(d));
 }
@@ -124,7 +155,7 @@ void sse_fp_finish(X86Cpu *cpu, uint32_t pre, uint32_t all)
 HANDLER(op_ldmxcsr)
 {
     sse_check(cpu);
-    uint32_t v = (uint32_t)x86_read(cpu, d->seg, x86_ea(cpu, d), 4);
+    uint32_t v = (uint32_t)x86_read(cpu, d->seg, sse_ea(cpu, d, 4), 4);
     if (v & ~sse_mxcsr_mask(cpu)) {
         x86_raise(cpu, EXC_GP, 0);
     }
@@ -135,7 +166,7 @@ HANDLER(op_ldmxcsr)
 HANDLER(op_stmxcsr)
 {
     sse_check(cpu);
-    x86_write(cpu, d->seg, x86_ea(cpu, d), cpu->mxcsr, 4);
+    x86_write(cpu, d->seg, sse_ea(cpu, d, 4), cpu->mxcsr, 4);
 }
 
 /* LFENCE, MFENCE, SFENCE: one CPU executing in order needs nothing. */
@@ -149,6 +180,7 @@ HANDLER(op_fence)
  * access for the segment and page checks; no #AC). */
 HANDLER(op_clflush)
 {
-    uint64_t lin = x86_seg_linear(cpu, d->seg, x86_ea(cpu, d), 1, ACC_READ);
+    uint64_t lin = x86_seg_linear(cpu, d->seg, sse_ea(cpu, d, 1), 1,
+                                  ACC_READ);
     x86_probe_lin(cpu, lin, 1, ACC_READ);
 }

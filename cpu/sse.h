@@ -33,6 +33,11 @@ static inline unsigned sse_pfx(const DecodedInsn *d)
  *    then a pending x87 error (#MF or the FERR# freeze).
  *  - sse_check_both: instructions with both (CVTPI2PS, MOVQ2DQ...).
  * The last two return false when the CPU froze: return at once.
+ *
+ * Instructions on MMX registers enter MMX mode (fpu_mmx_enter) after
+ * reading their memory operands but before #XM: a faulting load leaves
+ * the x87 state alone. A store from an MMX register sets TOP to 0 before
+ * it may fault and the tags once it is done.
  */
 void sse_check(X86Cpu *cpu);
 bool sse_check_mmx(X86Cpu *cpu);
@@ -63,14 +68,21 @@ static inline unsigned mm_rm(const DecodedInsn *d)
 
 /*
  * Memory operands. 16-byte operands with @aligned raise #GP(0) unless
- * the linear address is 16-byte aligned (after the segment checks,
- * before paging). Smaller ones go through x86_read/x86_write (and so
+ * the linear address is 16-byte aligned (before the segment checks and
+ * paging). Smaller ones go through x86_read/x86_write (and so
  * #AC). A store checks its whole destination before writing.
  */
 void sse_read_mem(X86Cpu *cpu, const DecodedInsn *d, X86Xmm *out,
                   unsigned size, bool aligned);
 void sse_write_mem(X86Cpu *cpu, const DecodedInsn *d, const X86Xmm *v,
                    unsigned size, bool aligned);
+
+/* The offset of a memory operand of @size bytes; and a general register
+ * or memory E operand (CVTSI2SS, MOVD, PINSRW...). */
+uint64_t sse_ea(X86Cpu *cpu, const DecodedInsn *d, unsigned size);
+uint64_t sse_read_E(X86Cpu *cpu, const DecodedInsn *d, unsigned size);
+void sse_write_E(X86Cpu *cpu, const DecodedInsn *d, unsigned size,
+                 uint64_t v);
 
 /* The E (ModRM.rm) operand: the whole register, or @size bytes of memory
  * zero-extended to 16. */

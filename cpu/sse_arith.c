@@ -251,7 +251,7 @@ HANDLER(op_cvt_2a)
         sse_check(cpu);
         bool dbl = pfx == PFX_F2;
         unsigned size = int_size(d);
-        int64_t v = sext(load_E(cpu, d, size), size);
+        int64_t v = sext(sse_read_E(cpu, d, size), size);
         uint64_t x = ssefp_from_int(&env, dbl, v);
         sse_fp_collect(&env, &pre, &all);
         sse_fp_finish(cpu, pre, all);
@@ -259,9 +259,9 @@ HANDLER(op_cvt_2a)
         return;
     }
     /* The MMX-register forms take pending x87 errors and enter MMX
-     * mode; CVTPI2PD from memory does neither. */
+     * mode; from memory they do neither. */
     bool dbl = pfx == PFX_66;
-    bool mmx = !(dbl && d->mem);
+    bool mmx = !d->mem;
     if (mmx) {
         if (!sse_check_both(cpu)) {
             return;
@@ -276,10 +276,10 @@ HANDLER(op_cvt_2a)
         sse_fp_collect(&env, &pre, &all);
         set_lane(&r, dbl, i, x);
     }
-    sse_fp_finish(cpu, pre, all);
     if (mmx) {
         fpu_mmx_enter(cpu);
     }
+    sse_fp_finish(cpu, pre, all);
     cpu->xmm[d->reg] = r;
 }
 
@@ -316,8 +316,8 @@ HANDLER(op_cvt_2c)
         sse_fp_collect(&env, &pre, &all);
         r |= (uint64_t)(uint32_t)v << (32 * i);
     }
-    sse_fp_finish(cpu, pre, all);
     fpu_mmx_enter(cpu);
+    sse_fp_finish(cpu, pre, all);
     mm_set(cpu, mm_reg(d), r);
 }
 

@@ -117,7 +117,8 @@ HANDLER(op_sse_movhl_store)
 {
     bool high = (d->opcode & 0xff) == 0x17;
     sse_check(cpu);
-    x86_write(cpu, d->seg, x86_ea(cpu, d), cpu->xmm[d->reg].q[high], 8);
+    x86_write(cpu, d->seg, sse_ea(cpu, d, 8), cpu->xmm[d->reg].q[high],
+              8);
 }
 
 /* 0F 50: MOVMSKPS r32, xmm (66: MOVMSKPD). */
@@ -140,7 +141,7 @@ HANDLER(op_sse_movmsk)
 HANDLER(op_sse_movd_load)
 {
     sse_check(cpu);
-    uint64_t v = load_E(cpu, d, (d->rex & 8) ? 8 : 4);
+    uint64_t v = sse_read_E(cpu, d, (d->rex & 8) ? 8 : 4);
     cpu->xmm[d->reg].q[0] = v;
     cpu->xmm[d->reg].q[1] = 0;
 }
@@ -149,7 +150,7 @@ HANDLER(op_sse_movd_load)
 HANDLER(op_sse_movd_store)
 {
     sse_check(cpu);
-    store_E(cpu, d, (d->rex & 8) ? 8 : 4, cpu->xmm[d->reg].q[0]);
+    sse_write_E(cpu, d, (d->rex & 8) ? 8 : 4, cpu->xmm[d->reg].q[0]);
 }
 
 /* F3 0F D6: MOVQ2DQ xmm, mm. */
@@ -181,7 +182,10 @@ HANDLER(op_movntq)
     if (!sse_check_mmx(cpu)) {
         return;
     }
-    x86_write(cpu, d->seg, x86_ea(cpu, d), mm_get(cpu, mm_reg(d)), 8);
+    /* A store from an MMX register sets TOP to 0 before it can fault;
+     * the tags change only when it completes. */
+    cpu->ftop = 0;
+    x86_write(cpu, d->seg, sse_ea(cpu, d, 8), mm_get(cpu, mm_reg(d)), 8);
     fpu_mmx_enter(cpu);
 }
 
@@ -189,19 +193,21 @@ HANDLER(op_movntq)
 HANDLER(op_movnti)
 {
     unsigned size = (d->rex & 8) ? 8 : 4;
-    x86_write(cpu, d->seg, x86_ea(cpu, d), reg_read(cpu, d->reg, size),
+    x86_write(cpu, d->seg, sse_ea(cpu, d, size), reg_read(cpu, d->reg, size),
               size);
 }
 
 /* 0F F7: MASKMOVQ mm1, mm2; 66 0F F7: MASKMOVDQU xmm1, xmm2. Bytes of
  * the first operand whose mask byte (in the second) has its top bit set
- * go to DS:rDI (a segment override applies). All selected bytes are
- * checked before any is written. */
+ * go to DS:rDI (a segment override applies). Whatever the mask, the
+ * destination is checked as 8-byte writes - for MASKMOVDQU the high half
+ * first, as the hardware reports its faults - before any byte is
+ * written. */
 HANDLER(op_maskmov)
 {
     bool xmm = sse_pfx(d) == PFX_66;
     X86Xmm data, mask;
-    unsigned n = xmm ? 16 : 8;
+    unsigned halves = xmm ? 2 : 1;
 
     if (xmm) {
         sse_check(cpu);
@@ -213,20 +219,17 @@ HANDLER(op_maskmov)
         }
         data.q[0] = mm_get(cpu, mm_reg(d));
         mask.q[0] = mm_get(cpu, mm_rm(d));
+        /* Unlike MOVNTQ, the whole switch to MMX mode comes first. */
+        fpu_mmx_enter(cpu);
     }
     int seg = d->seg_override != SEG_NONE ? d->seg_override : R_DS;
     uint64_t base = cpu->regs[R_EDI] & addr_mask(d);
-    for (unsigned i = 0; i < n; i++) {
-        if (mask.b[i] & 0x80) {
-            x86_probe_write(cpu, seg, (base + i) & addr_mask(d), 1);
-        }
+    for (unsigned h = halves; h-- > 0;) {
+        x86_probe_write(cpu, seg, (base + 8 * h) & addr_mask(d), 8);
     }
-    for (unsigned i = 0; i < n; i++) {
+    for (unsigned i = 0; i < 8 * halves; i++) {
         if (mask.b[i] & 0x80) {
             x86_write(cpu, seg, (base + i) & addr_mask(d), data.b[i], 1);
         }
-    }
-    if (!xmm) {
-        fpu_mmx_enter(cpu);
     }
 }

@@ -30,6 +30,7 @@ typedef struct Options {
     int64_t only_stream;
     unsigned max_fail;
     bool verbose;
+    bool groups_given;
 } Options;
 
 /* Per-stream comparison state, for the step callback. */
@@ -242,7 +243,8 @@ static const char *vec_name(int vec)
     }
 }
 
-static void print_event(const char *who, const DtEvent *e)
+static void print_event(const char *who, const DtEvent *e,
+                        const DtEvent *other)
 {
     printf("  %-6s %s", who, vec_name(e->vec));
     if (e->vec == 13 || e->vec == 14 || e->vec == 17) {
@@ -253,7 +255,8 @@ static void print_event(const char *who, const DtEvent *e)
     }
     printf("\n");
     if (e->vec >= 0) {
-        print_regs("", &e->regs, NULL);
+        print_regs("", &e->regs, other && other->vec >= 0 ? &other->regs
+                                                          : NULL);
     }
 }
 
@@ -320,7 +323,7 @@ static void report(DtHost *host, DtEmu *emu, const DtStream *s,
                        &b->emu.steps[c->bad_step]);
         } else {
             printf("  host   ended before this step:\n");
-            print_event("host", &b->host.end);
+            print_event("host", &b->host.end, NULL);
         }
         print_regs("pcvm", &b->emu.steps[c->bad_step],
                    (unsigned)c->bad_step < b->host.nsteps
@@ -333,8 +336,8 @@ static void report(DtHost *host, DtEmu *emu, const DtStream *s,
         insn_text(s, lay, i, text, sizeof(text));
         printf("  end of stream differs (host %u steps, pcvm %u) at %08x %s\n",
                b->host.nsteps, b->emu.nsteps, eip, text);
-        print_event("host", &b->host.end);
-        print_event("pcvm", &b->emu.end);
+        print_event("host", &b->host.end, &b->emu.end);
+        print_event("pcvm", &b->emu.end, &b->host.end);
     } else {
         /* Memory only: find the first instruction after which it
          * differs by cutting the stream short. */
@@ -455,6 +458,7 @@ static int parse_args(int argc, char **argv, Options *o)
             if (parse_groups(v, &o->group_mask)) {
                 return -1;
             }
+            o->groups_given = true;
         } else if (!strcmp(a, "--cpu")) {
             o->cpu = v;
         } else if (!strcmp(a, "--len")) {
@@ -543,6 +547,14 @@ int main(int argc, char **argv)
         dt_host_free(host);
         return 2;
     }
+    if (!o.groups_given && !dt_emu_has_sse(emu)) {
+        /* The SSE groups need a model with SSE up to SSSE3. */
+        for (unsigned g = 0; g < dt_group_count; g++) {
+            if (dt_groups[g].sse) {
+                o.group_mask &= ~(1ULL << g);
+            }
+        }
+    }
     Buffers *b = calloc(1, sizeof(*b));
     DtStream *s = calloc(1, sizeof(*s));
     Totals *t = calloc(1, sizeof(*t));
@@ -586,8 +598,8 @@ int main(int argc, char **argv)
         int v = b->host.end.vec;
         t->ends[v >= 0 && v < 20 ? v : v < 0 && v >= -3 ? 20 - v : 23]++;
         if (trace) {
-            print_event("host", &b->host.end);
-            print_event("pcvm", &b->emu.end);
+            print_event("host", &b->host.end, NULL);
+            print_event("pcvm", &b->emu.end, NULL);
         }
         if (!same) {
             t->mismatches++;

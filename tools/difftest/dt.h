@@ -168,6 +168,8 @@ typedef struct DtGroup {
     const char *what;
     DtGenFn *gen;
     unsigned weight;        /* share when all groups are on */
+    bool sse;               /* needs SSE up to SSSE3 (and its initial
+                               x87/SSE state) */
 } DtGroup;
 
 extern const DtGroup dt_groups[];
@@ -189,6 +191,8 @@ void dt_truncate(DtStream *dst, const DtStream *s, unsigned n);
 typedef struct DtEmu DtEmu;
 DtEmu *dt_emu_new(const DtLayout *lay, const char *cpu_model, char *err,
                   size_t errlen);
+/* Does the model have everything the SSE groups use (up to SSSE3)? */
+bool dt_emu_has_sse(const DtEmu *e);
 void dt_emu_free(DtEmu *e);
 /* Run @s; fills @rep and the sandbox after the run (@sbx_out). After
  * each step, @step (if not NULL) sees the state and the address of the

@@ -132,6 +132,13 @@ DtEmu *dt_emu_new(const DtLayout *lay, const char *cpu_model, char *err,
     return e;
 }
 
+bool dt_emu_has_sse(const DtEmu *e)
+{
+    return x86_has_feature(e->cpu, X86_FEAT_SSSE3) &&
+           x86_has_feature(e->cpu, X86_FEAT_SSE3) &&
+           x86_has_feature(e->cpu, X86_FEAT_SSE2);
+}
+
 void dt_emu_free(DtEmu *e)
 {
     if (e) {
