@@ -293,10 +293,13 @@ HANDLER(op_mmx_movq_store)
     }
 }
 
+/* EMMS empties every register and, as the hardware shows (difftest),
+ * sets TOP to 0 too. */
 HANDLER(op_emms)
 {
     if (!mmx_prologue(cpu)) {
         return;
     }
     cpu->ftw = 0xffff;
+    cpu->ftop = 0;
 }

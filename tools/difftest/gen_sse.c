@@ -424,7 +424,7 @@ void gen_ssemov(DtGen *g)
 {
     sse_setup(g);
     unsigned reg = rn(g, 8);
-    unsigned kind = rn(g, 24);
+    unsigned kind = rn(g, 25);
     switch (kind) {
     case 0:
     case 1: { /* 0F 10/11, 28/29 */
@@ -549,6 +549,22 @@ void gen_ssemov(DtGen *g)
         emit(g, k == 2 ? P_F2 : P_F3, 0, k == 1 ? 0x16 : 0x12, &e, reg, -1);
         break;
     }
+    case 20: { /* any opcode of the SSE ranges with any prefix */
+        static const uint8_t lo[] = {0x10, 0x28, 0x50, 0x70, 0xc2, 0xd0};
+        static const uint8_t n[] = {8, 8, 40, 8, 5, 48};
+        unsigned r = rn(g, 6);
+        uint8_t op = (uint8_t)(lo[r] + rn(g, n[r]));
+        if (op == 0x77 || (op >= 0x78 && op <= 0x7b)) {
+            op = 0x7c; /* EMMS is not SSE; 78-7B are VMX/SSE4a */
+        }
+        bool ib = (op >= 0x70 && op <= 0x73) || (op >= 0xc2 && op <= 0xc6);
+        Ea e = sse_E(g, 16, true, 40, false);
+        if ((op >= 0x71 && op <= 0x73) && chance(g, 70)) {
+            e = reg_E(rn(g, 8));
+        }
+        emit(g, pfx4[rn(g, 4)], 0, op, &e, reg, ib ? (int)rn(g, 256) : -1);
+        break;
+    }
     default: { /* register-to-register moves of all kinds */
         static const uint8_t ops[] = {0x10, 0x11, 0x28, 0x29, 0x12, 0x16};
         unsigned p = rn(g, 4);
@@ -583,9 +599,35 @@ void gen_sseint(DtGen *g)
     static const uint8_t ssse3[] = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05,
                                     0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b,
                                     0x1c, 0x1d, 0x1e};
+    /* The original MMX instructions (mmx.c), for the company. */
+    static const uint8_t mmx_orig[] = {
+        0x60, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a,
+        0x6b, 0x74, 0x75, 0x76, 0xd1, 0xd2, 0xd3, 0xd5, 0xd8, 0xd9, 0xdb,
+        0xdc, 0xdd, 0xdf, 0xe1, 0xe2, 0xe5, 0xe8, 0xe9, 0xeb, 0xec, 0xed,
+        0xef, 0xf1, 0xf2, 0xf3, 0xf5, 0xf8, 0xf9, 0xfa, 0xfc, 0xfd, 0xfe,
+        0x6e, 0x6f, 0x7e, 0x7f, 0x77,
+    };
     sse_setup(g);
     unsigned reg = rn(g, 8);
-    unsigned kind = rn(g, 20);
+    unsigned kind = rn(g, 23);
+    if (kind >= 20) {
+        uint8_t op = mmx_orig[rn(g, sizeof(mmx_orig))];
+        Ea e;
+        if (op == 0x6e || op == 0x7e) {
+            e = pick_E(g, 4, E_REG | E_MEM | (op == 0x7e ? E_DST : 0));
+        } else {
+            e = sse_E(g, 8, false, 35, false);
+        }
+        if (op == 0x77) {
+            ins_begin(g);
+            byte(g, 0x0f);
+            byte(g, 0x77);
+            ins_end(g);
+            return;
+        }
+        emit(g, P_NONE, 0, op, &e, reg, -1);
+        return;
+    }
     if (kind < 7) {
         Ea e = sse_E(g, 16, true, 35, false);
         emit(g, P_66, 0, xmm_ops[rn(g, sizeof(xmm_ops))], &e, reg, -1);
