@@ -39,30 +39,6 @@ bool sse_check_both(X86Cpu *cpu)
 
 /* --- memory --- */
 
-uint64_t sse_ea(X86Cpu *cpu, const DecodedInsn *d, unsigned size)
-{
-    (void)size;
-    return x86_ea(cpu, d);
-}
-
-uint64_t sse_read_E(X86Cpu *cpu, const DecodedInsn *d, unsigned size)
-{
-    if (d->mem) {
-        return x86_read(cpu, d->seg, sse_ea(cpu, d, size), size);
-    }
-    return reg_read(cpu, d->rm, size);
-}
-
-void sse_write_E(X86Cpu *cpu, const DecodedInsn *d, unsigned size,
-                 uint64_t v)
-{
-    if (d->mem) {
-        x86_write(cpu, d->seg, sse_ea(cpu, d, size), v, size);
-    } else {
-        reg_write(cpu, d->rm, size, v);
-    }
-}
-
 /* The alignment check comes first, on the linear address, before the
  * segment checks. */
 static uint64_t mem_linear(X86Cpu *cpu, const DecodedInsn *d, unsigned size,
@@ -88,7 +64,7 @@ void sse_read_mem(X86Cpu *cpu, const DecodedInsn *d, X86Xmm *out,
 {
     out->q[0] = out->q[1] = 0;
     if (size < 16) {
-        out->q[0] = x86_read(cpu, d->seg, sse_ea(cpu, d, size), size);
+        out->q[0] = x86_read(cpu, d->seg, x86_ea(cpu, d), size);
         return;
     }
     uint64_t lin = mem_linear(cpu, d, 16, ACC_READ, aligned);
@@ -101,7 +77,7 @@ void sse_write_mem(X86Cpu *cpu, const DecodedInsn *d, const X86Xmm *v,
                    unsigned size, bool aligned)
 {
     if (size < 16) {
-        x86_write(cpu, d->seg, sse_ea(cpu, d, size), v->q[0], size);
+        x86_write(cpu, d->seg, x86_ea(cpu, d), v->q[0], size);
         return;
     }
     uint64_t lin = mem_linear(cpu, d, 16, ACC_WRITE, aligned);
@@ -123,7 +99,7 @@ void sse_load_E(X86Cpu *cpu, const DecodedInsn *d, X86Xmm *out,
 uint64_t sse_load_mm_E(X86Cpu *cpu, const DecodedInsn *d, unsigned size)
 {
     if (d->mem) {
-        return x86_read(cpu, d->seg, sse_ea(cpu, d, size), size);
+        return x86_read(cpu, d->seg, x86_ea(cpu, d), size);
     }
     return mm_get(cpu, mm_rm(d));
 }
@@ -155,7 +131,7 @@ void sse_fp_finish(X86Cpu *cpu, uint32_t pre, uint32_t all)
 HANDLER(op_ldmxcsr)
 {
     sse_check(cpu);
-    uint32_t v = (uint32_t)x86_read(cpu, d->seg, sse_ea(cpu, d, 4), 4);
+    uint32_t v = (uint32_t)x86_read(cpu, d->seg, x86_ea(cpu, d), 4);
     if (v & ~sse_mxcsr_mask(cpu)) {
         x86_raise(cpu, EXC_GP, 0);
     }
@@ -166,7 +142,7 @@ HANDLER(op_ldmxcsr)
 HANDLER(op_stmxcsr)
 {
     sse_check(cpu);
-    x86_write(cpu, d->seg, sse_ea(cpu, d, 4), cpu->mxcsr, 4);
+    x86_write(cpu, d->seg, x86_ea(cpu, d), cpu->mxcsr, 4);
 }
 
 /* LFENCE, MFENCE, SFENCE: one CPU executing in order needs nothing. */
@@ -180,7 +156,6 @@ HANDLER(op_fence)
  * access for the segment and page checks; no #AC). */
 HANDLER(op_clflush)
 {
-    uint64_t lin = x86_seg_linear(cpu, d->seg, sse_ea(cpu, d, 1), 1,
-                                  ACC_READ);
+    uint64_t lin = x86_seg_linear(cpu, d->seg, x86_ea(cpu, d), 1, ACC_READ);
     x86_probe_lin(cpu, lin, 1, ACC_READ);
 }

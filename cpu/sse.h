@@ -77,13 +77,6 @@ void sse_read_mem(X86Cpu *cpu, const DecodedInsn *d, X86Xmm *out,
 void sse_write_mem(X86Cpu *cpu, const DecodedInsn *d, const X86Xmm *v,
                    unsigned size, bool aligned);
 
-/* The offset of a memory operand of @size bytes; and a general register
- * or memory E operand (CVTSI2SS, MOVD, PINSRW...). */
-uint64_t sse_ea(X86Cpu *cpu, const DecodedInsn *d, unsigned size);
-uint64_t sse_read_E(X86Cpu *cpu, const DecodedInsn *d, unsigned size);
-void sse_write_E(X86Cpu *cpu, const DecodedInsn *d, unsigned size,
-                 uint64_t v);
-
 /* The E (ModRM.rm) operand: the whole register, or @size bytes of memory
  * zero-extended to 16. */
 void sse_load_E(X86Cpu *cpu, const DecodedInsn *d, X86Xmm *out,

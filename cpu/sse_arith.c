@@ -251,7 +251,7 @@ HANDLER(op_cvt_2a)
         sse_check(cpu);
         bool dbl = pfx == PFX_F2;
         unsigned size = int_size(d);
-        int64_t v = sext(sse_read_E(cpu, d, size), size);
+        int64_t v = sext(load_E(cpu, d, size), size);
         uint64_t x = ssefp_from_int(&env, dbl, v);
         sse_fp_collect(&env, &pre, &all);
         sse_fp_finish(cpu, pre, all);

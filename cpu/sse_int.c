@@ -346,7 +346,7 @@ HANDLER(op_pinsrw)
     } else if (!sse_check_mmx(cpu)) {
         return;
     }
-    uint16_t v = (uint16_t)sse_read_E(cpu, d, 2);
+    uint16_t v = (uint16_t)load_E(cpu, d, 2);
     if (xmm) {
         cpu->xmm[d->reg].w[d->imm & 7] = v;
         return;

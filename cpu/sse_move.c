@@ -117,8 +117,7 @@ HANDLER(op_sse_movhl_store)
 {
     bool high = (d->opcode & 0xff) == 0x17;
     sse_check(cpu);
-    x86_write(cpu, d->seg, sse_ea(cpu, d, 8), cpu->xmm[d->reg].q[high],
-              8);
+    x86_write(cpu, d->seg, x86_ea(cpu, d), cpu->xmm[d->reg].q[high], 8);
 }
 
 /* 0F 50: MOVMSKPS r32, xmm (66: MOVMSKPD). */
@@ -141,7 +140,7 @@ HANDLER(op_sse_movmsk)
 HANDLER(op_sse_movd_load)
 {
     sse_check(cpu);
-    uint64_t v = sse_read_E(cpu, d, (d->rex & 8) ? 8 : 4);
+    uint64_t v = load_E(cpu, d, (d->rex & 8) ? 8 : 4);
     cpu->xmm[d->reg].q[0] = v;
     cpu->xmm[d->reg].q[1] = 0;
 }
@@ -150,7 +149,7 @@ HANDLER(op_sse_movd_load)
 HANDLER(op_sse_movd_store)
 {
     sse_check(cpu);
-    sse_write_E(cpu, d, (d->rex & 8) ? 8 : 4, cpu->xmm[d->reg].q[0]);
+    store_E(cpu, d, (d->rex & 8) ? 8 : 4, cpu->xmm[d->reg].q[0]);
 }
 
 /* F3 0F D6: MOVQ2DQ xmm, mm. */
@@ -185,7 +184,7 @@ HANDLER(op_movntq)
     /* A store from an MMX register sets TOP to 0 before it can fault;
      * the tags change only when it completes. */
     cpu->ftop = 0;
-    x86_write(cpu, d->seg, sse_ea(cpu, d, 8), mm_get(cpu, mm_reg(d)), 8);
+    x86_write(cpu, d->seg, x86_ea(cpu, d), mm_get(cpu, mm_reg(d)), 8);
     fpu_mmx_enter(cpu);
 }
 
@@ -193,7 +192,7 @@ HANDLER(op_movntq)
 HANDLER(op_movnti)
 {
     unsigned size = (d->rex & 8) ? 8 : 4;
-    x86_write(cpu, d->seg, sse_ea(cpu, d, size), reg_read(cpu, d->reg, size),
+    x86_write(cpu, d->seg, x86_ea(cpu, d), reg_read(cpu, d->reg, size),
               size);
 }
 

@@ -44,8 +44,9 @@ static unsigned fl(const FloatEnv *e)
     do {                                                                       \
         (env).flags = 0;                                                       \
         uint64_t g_ = (got);                                                   \
-        ck_assert_msg(g_ == (uint64_t)(want), "%s = %#llx, want %#llx", #got,   \
-                      (unsigned long long)g_, (unsigned long long)(want));     \
+        ck_assert_msg(g_ == (uint64_t)(want), "%s = %#llx, want %#llx",      \
+                      #got, (unsigned long long)g_,                            \
+                      (unsigned long long)(want));                             \
         ck_assert_msg(fl(&(env)) == (flags_want), "%s: flags %#x, want %#x",   \
                       #got, fl(&(env)), (unsigned)(flags_want));               \
     } while (0)
