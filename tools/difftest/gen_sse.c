@@ -557,7 +557,8 @@ void gen_ssemov(DtGen *g)
         if (op == 0x77 || (op >= 0x78 && op <= 0x7b)) {
             op = 0x7c; /* EMMS is not SSE; 78-7B are VMX/SSE4a */
         }
-        bool ib = (op >= 0x70 && op <= 0x73) || (op >= 0xc2 && op <= 0xc6);
+        bool ib = (op >= 0x70 && op <= 0x73) ||
+                  (op >= 0xc2 && op <= 0xc6 && op != 0xc3);
         Ea e = sse_E(g, 16, true, 40, false);
         if ((op >= 0x71 && op <= 0x73) && chance(g, 70)) {
             e = reg_E(rn(g, 8));
