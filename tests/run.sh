@@ -197,6 +197,20 @@ run_difftest() {
         *) head -n 40 "$out"; fail "difftest/seed-$seed" "exit status $status" ;;
         esac
     done
+    # The SSE groups on a model that has SSE up to SSSE3.
+    for seed in 1 2; do
+        out=$tmp/difftest-sse-$seed.out
+        # shellcheck disable=SC2086
+        timeout "$hang_limit" $wrapper "$bin" --seed $seed --count 10000 \
+            --cpu core2duo --groups ssefp,ssecvt,ssemov,sseint \
+            >"$out" 2>&1
+        status=$?
+        case $status in
+        0) pass "difftest/sse-seed-$seed ($(grep -o '[0-9]* instructions' "$out" | head -n 1))" ;;
+        77) skip "difftest/sse-seed-$seed" "$(sed -n 's/^SKIP: //p' "$out" | head -n 1)" ;;
+        *) head -n 40 "$out"; fail "difftest/sse-seed-$seed" "exit status $status" ;;
+        esac
+    done
 }
 
 for s in "${suites[@]}"; do
