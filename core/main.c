@@ -19,6 +19,20 @@ static bool wants_help(const MachineConfig *cfg)
         printf("Supported machines:\n  pc    Standard PC (i440FX + PIIX)\n");
         shown = true;
     }
+    if (cfg->accel_help) {
+        printf("Accelerators (-accel NAME[,PROP=VALUE...]):\n"
+               "  tcg    the software CPU (interp=on: without the "
+               "translation cache)\n"
+               "  kvm    the host CPU through /dev/kvm "
+               "(kernel-irqchip=off|split|on,\n"
+               "         thread=single|multi)\n"
+               "  auto   kvm when /dev/kvm passes the self-test, else tcg "
+               "(the default)\n");
+        if (kvm_accel_ops.help) {
+            kvm_accel_ops.help(stdout);
+        }
+        shown = true;
+    }
     for (int i = 0; i < cfg->ndevices; i++) {
         if (!strcmp(cfg->devices[i].driver, "help")) {
             pc_list_devices(stdout);
@@ -28,15 +42,38 @@ static bool wants_help(const MachineConfig *cfg)
     return shown;
 }
 
-static const AccelOps *choose_accel(const MachineConfig *cfg)
+/* -accel auto: KVM when it passes its self-test, else the software CPU;
+ * either way, one line says which and why. NULL with @err filled when
+ * nothing fits (-cpu host without KVM). */
+static const AccelOps *choose_accel(Machine *m, char *err, size_t errlen)
 {
+    const MachineConfig *cfg = m->cfg;
+    bool cpu_host = cfg->cpu_model && !strcmp(cfg->cpu_model, "host");
+    char why[400];
+
     switch (cfg->accel) {
     case ACCEL_KVM: return &kvm_accel_ops;
-    case ACCEL_TCG: return &tcg_accel_ops;
-    default:
-        /* auto: KVM once it is built (M6), else the software CPU. */
+    case ACCEL_TCG:
+        if (cpu_host) {
+            snprintf(err, errlen, "-cpu host: only with -accel kvm (the "
+                                  "software CPU has no host model)");
+            return NULL;
+        }
         return &tcg_accel_ops;
+    default:
+        break;
     }
+    if (kvm_accel_ops.probe(cfg, why, sizeof(why)) == 0) {
+        log_info(&m->log, "accelerator: kvm (-accel auto: %s)", why);
+        return &kvm_accel_ops;
+    }
+    if (cpu_host) {
+        snprintf(err, errlen, "-cpu host: needs KVM, which -accel auto did "
+                              "not choose: %s", why);
+        return NULL;
+    }
+    log_info(&m->log, "accelerator: tcg (-accel auto: %s)", why);
+    return &tcg_accel_ops;
 }
 
 int main(int argc, char **argv)
@@ -73,11 +110,11 @@ int main(int argc, char **argv)
         options_free(&cfg);
         return 1;
     }
-    m->accel = choose_accel(&cfg);
-    if (m->accel->init(m, err, sizeof(err)) ||
+    m->accel = choose_accel(m, err, sizeof(err));
+    if (!m->accel || m->accel->init(m, err, sizeof(err)) ||
         pc_machine_init(m, err, sizeof(err))) {
         fprintf(stderr, "pcvm: %s\n", err);
-        if (m->accel->destroy == NULL) {
+        if (m->accel && m->accel->destroy == NULL) {
             m->accel = NULL;
         }
         machine_free(m);
