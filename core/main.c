@@ -43,16 +43,26 @@ static bool wants_help(const MachineConfig *cfg)
 }
 
 /* -accel auto: KVM when it passes its self-test, else the software CPU;
- * either way, one line says which and why. NULL with @err filled when
- * nothing fits (-cpu host without KVM). */
-static const AccelOps *choose_accel(Machine *m, char *err, size_t errlen)
+ * @note gets the one line that says which and why (printed once the
+ * machine is built, so an error stays the only line). NULL with @err
+ * filled when nothing fits. */
+static const AccelOps *choose_accel(Machine *m, char *note, size_t notelen,
+                                    char *err, size_t errlen)
 {
     const MachineConfig *cfg = m->cfg;
     bool cpu_host = cfg->cpu_model && !strcmp(cfg->cpu_model, "host");
     char why[400];
 
+    note[0] = 0;
     switch (cfg->accel) {
-    case ACCEL_KVM: return &kvm_accel_ops;
+    case ACCEL_KVM:
+        if (cfg->icount) {
+            snprintf(err, errlen, "-icount: not available with -accel kvm "
+                                  "(the guest runs on the host CPU's own "
+                                  "clock)");
+            return NULL;
+        }
+        return &kvm_accel_ops;
     case ACCEL_TCG:
         if (cpu_host) {
             snprintf(err, errlen, "-cpu host: only with -accel kvm (the "
@@ -64,7 +74,7 @@ static const AccelOps *choose_accel(Machine *m, char *err, size_t errlen)
         break;
     }
     if (kvm_accel_ops.probe(cfg, why, sizeof(why)) == 0) {
-        log_info(&m->log, "accelerator: kvm (-accel auto: %s)", why);
+        snprintf(note, notelen, "accelerator: kvm (-accel auto: %s)", why);
         return &kvm_accel_ops;
     }
     if (cpu_host) {
@@ -72,7 +82,7 @@ static const AccelOps *choose_accel(Machine *m, char *err, size_t errlen)
                               "not choose: %s", why);
         return NULL;
     }
-    log_info(&m->log, "accelerator: tcg (-accel auto: %s)", why);
+    snprintf(note, notelen, "accelerator: tcg (-accel auto: %s)", why);
     return &tcg_accel_ops;
 }
 
@@ -110,9 +120,17 @@ int main(int argc, char **argv)
         options_free(&cfg);
         return 1;
     }
-    m->accel = choose_accel(m, err, sizeof(err));
-    if (!m->accel || m->accel->init(m, err, sizeof(err)) ||
-        pc_machine_init(m, err, sizeof(err))) {
+    char note[600];
+    m->accel = choose_accel(m, note, sizeof(note), err, sizeof(err));
+    int rc = m->accel ? m->accel->init(m, err, sizeof(err)) : -1;
+    if (rc && m->accel == &kvm_accel_ops && cfg.accel == ACCEL_AUTO) {
+        /* KVM passed its self-test but would not start this machine. */
+        snprintf(note, sizeof(note), "accelerator: tcg (-accel auto: %s)",
+                 err);
+        m->accel = &tcg_accel_ops;
+        rc = m->accel->init(m, err, sizeof(err));
+    }
+    if (rc || pc_machine_init(m, err, sizeof(err))) {
         fprintf(stderr, "pcvm: %s\n", err);
         if (m->accel && m->accel->destroy == NULL) {
             m->accel = NULL;
@@ -120,6 +138,9 @@ int main(int argc, char **argv)
         machine_free(m);
         options_free(&cfg);
         return 1;
+    }
+    if (note[0]) {
+        log_info(&m->log, "%s", note);
     }
     machine_reset(m, RESET_COLD);
     int status = machine_run(m);

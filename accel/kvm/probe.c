@@ -388,4 +388,8 @@ void kvm_probe_summary(const KvmProbe *p, char *buf, size_t len)
         }
         n += (size_t)k;
     }
+    if (n < len) {
+        snprintf(buf + n, len - n, " hw-virt=%s",
+                 p->hw_virt && !p->pvm ? "yes" : "no");
+    }
 }
