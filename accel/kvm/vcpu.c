@@ -389,22 +389,37 @@ static KvmRunResult fatal(KvmVcpu *v, const char *fmt, ...)
 static KvmRunResult internal_error(KvmVcpu *v)
 {
     struct kvm_run *run = v->run;
-    char data[128] = "";
+    char data[160] = "";
     size_t n = 0;
-    uint32_t nd = run->internal.ndata;
-    if (nd > sizeof(run->internal.data) / sizeof(run->internal.data[0])) {
-        nd = sizeof(run->internal.data) / sizeof(run->internal.data[0]);
-    }
-    for (uint32_t i = 0; i < nd && n < sizeof(data) - 20; i++) {
-        int k = snprintf(data + n, sizeof(data) - n, " %#llx",
-                         (unsigned long long)run->internal.data[i]);
-        if (k > 0) {
-            n += (size_t)k;
+    uint32_t sub = run->internal.suberror;
+    if (sub == KVM_INTERNAL_ERROR_EMULATION && run->internal.ndata >= 2 &&
+        (run->emulation_failure.flags &
+         KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES)) {
+        /* The instruction KVM's emulator could not handle. */
+        unsigned len = run->emulation_failure.insn_size;
+        if (len > sizeof(run->emulation_failure.insn_bytes)) {
+            len = sizeof(run->emulation_failure.insn_bytes);
+        }
+        n = (size_t)snprintf(data, sizeof(data), "; instruction bytes:");
+        for (unsigned i = 0; i < len && n < sizeof(data) - 4; i++) {
+            n += (size_t)snprintf(data + n, sizeof(data) - n, " %02x",
+                                  run->emulation_failure.insn_bytes[i]);
+        }
+    } else {
+        uint32_t nd = run->internal.ndata;
+        uint32_t max = sizeof(run->internal.data) /
+                       sizeof(run->internal.data[0]);
+        if (nd > max) {
+            nd = max;
+        }
+        for (uint32_t i = 0; i < nd && n < sizeof(data) - 24; i++) {
+            n += (size_t)snprintf(data + n, sizeof(data) - n, "%s %#llx",
+                                  i ? "" : "; data:",
+                                  (unsigned long long)run->internal.data[i]);
         }
     }
-    return fatal(v, "KVM internal error %u (%s)%s%s", run->internal.suberror,
-                 internal_error_name(run->internal.suberror),
-                 nd ? "; data:" : "", data);
+    return fatal(v, "KVM internal error %u (%s)%s", sub,
+                 internal_error_name(sub), data);
 }
 
 KvmRunResult kvm_vcpu_handle_exit(KvmVcpu *v, int rc)
