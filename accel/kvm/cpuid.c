@@ -90,32 +90,45 @@ static void add_leaf(struct kvm_cpuid2 *c, X86Cpu *cpu, uint32_t leaf)
     e->edx = out[3];
 }
 
-static struct kvm_cpuid2 *build_host(const KvmVm *vm, int index)
+/* -cpu host: KVM's table. Without KVM's LAPIC (kernel-irqchip=off) the
+ * guest talks to pcvm's xAPIC, so what only KVM's LAPIC implements goes:
+ * x2APIC, the TSC-deadline timer and KVM's paravirtual leaves (PV EOI and
+ * friends live in its LAPIC). */
+static struct kvm_cpuid2 *build_host(const KvmVm *vm, int index,
+                                     bool lapic_in_kernel)
 {
     const struct kvm_cpuid2 *sup = vm->supported_cpuid;
     struct kvm_cpuid2 *c = cpuid_alloc(sup->nent);
     if (!c) {
         return NULL;
     }
-    c->nent = sup->nent;
-    memcpy(c->entries, sup->entries, sup->nent * sizeof(c->entries[0]));
-    for (uint32_t i = 0; i < c->nent; i++) {
-        struct kvm_cpuid_entry2 *e = &c->entries[i];
-        if (e->function == 1) {
-            e->ebx = (e->ebx & 0x00ffffffu) | (uint32_t)index << 24;
-        } else if (e->function == 0xb || e->function == 0x1f) {
-            e->edx = (uint32_t)index;
+    for (uint32_t i = 0; i < sup->nent; i++) {
+        struct kvm_cpuid_entry2 e = sup->entries[i];
+        if (!lapic_in_kernel && e.function >= 0x40000000u &&
+            e.function < 0x40000100u) {
+            continue;
         }
+        if (e.function == 1) {
+            e.ebx = (e.ebx & 0x00ffffffu) | (uint32_t)index << 24;
+            if (!lapic_in_kernel) {
+                e.ecx &= ~(1u << (X86_FEAT_X2APIC & 31) |
+                           1u << (X86_FEAT_TSC_DEADLINE & 31));
+            }
+        } else if (e.function == 0xb || e.function == 0x1f) {
+            e.edx = (uint32_t)index;
+        }
+        c->entries[c->nent++] = e;
     }
     return c;
 }
 
 struct kvm_cpuid2 *kvm_cpuid_build(const KvmVm *vm, X86Cpu *cpu, bool host,
+                                   bool lapic_in_kernel,
                                    uint32_t dropped[FEAT_WORD_COUNT])
 {
     memset(dropped, 0, FEAT_WORD_COUNT * sizeof(dropped[0]));
     if (host) {
-        return build_host(vm, cpu->index);
+        return build_host(vm, cpu->index, lapic_in_kernel);
     }
     const CpuModel *m = cpu->model;
     uint32_t nbasic = m->max_leaf + 1;

@@ -124,6 +124,12 @@ static AccelRunResult single_run(KvmState *s, int64_t deadline)
             result = ACCEL_EVENT;
             break;
         }
+        /* The exit may have armed a device timer before the deadline. */
+        int64_t next = clock_next_deadline(m->clock);
+        if (next < deadline) {
+            deadline = next;
+            kvm_timer_arm(s->timer, deadline - clock_now(m->clock));
+        }
     }
     kvm_timer_arm(s->timer, 0);
     kvm_drain_kick_signal();
@@ -162,7 +168,10 @@ static void *vcpu_thread(void *opaque)
         pthread_mutex_lock(&s->lock);
         v->in_kvm_run = false;
         KvmRunResult r = kvm_vcpu_handle_exit(v, rc);
-        if (r == KVM_RUN_EVENT || r == KVM_RUN_HALTED) {
+        /* Wake run() for a machine event, an idle vCPU, or a device timer
+         * the exit armed before the deadline it sleeps towards. */
+        if (r == KVM_RUN_EVENT || r == KVM_RUN_HALTED ||
+            clock_next_deadline(s->m->clock) < s->main_deadline) {
             pthread_cond_broadcast(&s->main_cond);
         }
     }
@@ -227,24 +236,36 @@ static AccelRunResult multi_run(KvmState *s, int64_t deadline)
     for (int i = 0; i < s->ncpus; i++) {
         kvm_cpus_wake(s, &s->vcpus[i]);
     }
-    struct timespec until = host_deadline(s, deadline);
+    AccelRunResult result;
     for (;;) {
         if (kvm_machine_wants_attention(m) || s->attention) {
-            return ACCEL_EVENT;
+            result = ACCEL_EVENT;
+            break;
         }
         if (all_parked(s, NULL)) {
-            return ACCEL_IDLE;
+            result = ACCEL_IDLE;
+            break;
+        }
+        int64_t next = clock_next_deadline(m->clock);
+        if (next < deadline) {
+            deadline = next;
         }
         if (clock_now(m->clock) >= deadline) {
-            return ACCEL_RAN;
+            result = ACCEL_RAN;
+            break;
         }
+        struct timespec until = host_deadline(s, deadline);
+        s->main_deadline = deadline;
         s->locked_by_main = false;
         int e = pthread_cond_timedwait(&s->main_cond, &s->lock, &until);
         s->locked_by_main = true;
         if (e == ETIMEDOUT) {
-            return ACCEL_RAN;
+            result = ACCEL_RAN;
+            break;
         }
     }
+    s->main_deadline = INT64_MIN;
+    return result;
 }
 
 KvmVcpu *kvm_cpus_self(KvmState *s)

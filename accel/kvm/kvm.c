@@ -82,6 +82,19 @@ static void kvm_destroy(Machine *m)
         return;
     }
     kvm_cpus_destroy(s);
+    for (int i = 0; i < s->ncpus && log_enabled(&m->log, LOG_INT); i++) {
+        const KvmVcpu *v = &s->vcpus[i];
+        log_trace(&m->log, LOG_INT, "kvm: cpu%d: %llu exits: %llu port I/O, "
+                  "%llu MMIO, %llu HLT, %llu interrupt window, %llu "
+                  "interrupted; %llu interrupts injected", i,
+                  (unsigned long long)v->exits,
+                  (unsigned long long)v->exits_io,
+                  (unsigned long long)v->exits_mmio,
+                  (unsigned long long)v->exits_hlt,
+                  (unsigned long long)v->exits_window,
+                  (unsigned long long)v->exits_intr,
+                  (unsigned long long)v->injected);
+    }
     as_remove_listener(m->as, &kvm_as_listener, s);
     for (int i = 0; i < s->ncpus; i++) {
         kvm_vcpu_destroy(&s->vcpus[i]);

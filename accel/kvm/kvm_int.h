@@ -143,10 +143,12 @@ void kvm_range_free(KvmRangeList *l);
  * returns NULL with @err filled. Freed with free(). */
 CpuModel *kvm_cpuid_host_model(const KvmVm *vm, char *err, size_t errlen);
 /* The CPUID table for @cpu: its model's leaves with the feature bits KVM
- * cannot give removed, or (@host) KVM's own table. Sets @dropped to the
- * feature words the host lacked (FEAT_WORD_COUNT entries). Returns NULL
- * on allocation failure. */
+ * cannot give removed, or (@host) KVM's own table, without what needs
+ * KVM's LAPIC unless @lapic_in_kernel. Sets @dropped to the feature words
+ * the host lacked (FEAT_WORD_COUNT entries). Returns NULL on allocation
+ * failure. */
 struct kvm_cpuid2 *kvm_cpuid_build(const KvmVm *vm, X86Cpu *cpu, bool host,
+                                   bool lapic_in_kernel,
                                    uint32_t dropped[FEAT_WORD_COUNT]);
 const char *kvm_feature_name(unsigned feat);
 
@@ -177,7 +179,9 @@ typedef struct KvmVcpu {
     struct kvm_lapic_state *lapic;  /* in-kernel LAPIC, as last read */
     struct kvm_lapic_state *lapic_reset; /* its power-on image */
     unsigned err_count;        /* rate limit for guest-triggered logs */
-    uint64_t exits;            /* statistics */
+    /* statistics (-d int prints them at the end) */
+    uint64_t exits, exits_io, exits_mmio, exits_hlt, exits_window;
+    uint64_t exits_intr, injected;
 
     /* thread=multi */
     pthread_t thread;
@@ -305,6 +309,7 @@ struct KvmState {
     int pause_count;
     bool stop;
     bool attention;            /* kick(): run() should return */
+    int64_t main_deadline;     /* what run() sleeps towards (multi) */
     int next;                  /* round robin (thread=single) */
     sigset_t run_sigmask;      /* the mask inside KVM_RUN */
     timer_t timer;             /* thread=single: the deadline timer */

@@ -86,8 +86,8 @@ int kvm_vcpu_init(KvmState *s, KvmVcpu *v, int index, const CpuModel *model,
     }
 
     uint32_t dropped[FEAT_WORD_COUNT];
-    struct kvm_cpuid2 *cpuid = kvm_cpuid_build(vm, v->cpu, s->cpu_host,
-                                               dropped);
+    struct kvm_cpuid2 *cpuid = kvm_cpuid_build(
+        vm, v->cpu, s->cpu_host, s->irqchip != KVM_IRQCHIP_NONE, dropped);
     if (!cpuid) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -273,6 +273,7 @@ void kvm_vcpu_pre_run(KvmVcpu *v)
             TRACE(&v->s->m->log, LOG_INT, "cpu%d: interrupt vector %#x",
                   v->index, vec);
             v->window_open = false;
+            v->injected++;
         }
     }
     /* Still something to take: KVM exits as soon as the guest can. */
@@ -428,34 +429,43 @@ KvmRunResult kvm_vcpu_handle_exit(KvmVcpu *v, int rc)
     struct kvm_run *run = v->run;
     KvmRunResult res = KVM_RUN_OK;
 
-    if (rc == -EINTR || rc == -EAGAIN) {
-        kvm_drain_kick_signal();
-        return KVM_RUN_INTR;
-    }
-    if (rc < 0) {
+    if (rc < 0 && rc != -EINTR && rc != -EAGAIN) {
         return fatal(v, "KVM_RUN: %s", strerror(-rc));
     }
+    /* KVM fills these on every return, interrupted ones too (a vCPU that
+     * halted in the kernel, kernel-irqchip=split, learns here that it
+     * could take the 8259's interrupt). */
     v->if_flag = run->if_flag != 0;
     v->window_open = run->ready_for_interrupt_injection != 0;
+    if (rc < 0) {
+        kvm_drain_kick_signal();
+        v->exits_intr++;
+        return KVM_RUN_INTR;
+    }
     m->current_cpu = v->index;
 
     switch (run->exit_reason) {
     case KVM_EXIT_IO:
         v->io_pending = true;
+        v->exits_io++;
         handle_io(v);
         break;
     case KVM_EXIT_MMIO:
         v->io_pending = true;
+        v->exits_mmio++;
         handle_mmio(v);
         break;
     case KVM_EXIT_HLT:
         v->cpu->halted = true;
+        v->exits_hlt++;
         res = KVM_RUN_HALTED;
         break;
     case KVM_EXIT_IRQ_WINDOW_OPEN:
+        v->exits_window++;
         break;
     case KVM_EXIT_INTR:
         kvm_drain_kick_signal();
+        v->exits_intr++;
         res = KVM_RUN_INTR;
         break;
     case KVM_EXIT_SHUTDOWN:
