@@ -72,10 +72,39 @@ int kvm_irqchip_create(KvmState *s, char *err, size_t errlen)
             snprintf(err, errlen, "KVM_CREATE_PIT2: %s", strerror(errno));
             return -1;
         }
+        /* Their power-on state, for machine resets. */
+        for (int i = 0; i < 3; i++) {
+            s->chip_reset[i].chip_id = (uint32_t)i;
+            if (ioctl(vm->fd, KVM_GET_IRQCHIP, &s->chip_reset[i]) < 0) {
+                snprintf(err, errlen, "KVM_GET_IRQCHIP: %s", strerror(errno));
+                return -1;
+            }
+        }
+        if (ioctl(vm->fd, KVM_GET_PIT2, &s->pit_reset) < 0) {
+            snprintf(err, errlen, "KVM_GET_PIT2: %s", strerror(errno));
+            return -1;
+        }
         return 0;
     }
     }
     return 0;
+}
+
+void kvm_irqchip_reset(KvmState *s)
+{
+    if (s->irqchip != KVM_IRQCHIP_FULL) {
+        return;
+    }
+    if (!s->gsi_lines_given && !s->gsi_warned) {
+        s->gsi_warned = true;
+        log_warn(&s->m->log, "kvm: kernel-irqchip=on: the board routes no "
+                             "interrupt line to KVM's controllers; only "
+                             "KVM's own 8254 can interrupt the guest");
+    }
+    for (int i = 0; i < 3; i++) {
+        ioctl(s->vm.fd, KVM_SET_IRQCHIP, &s->chip_reset[i]);
+    }
+    ioctl(s->vm.fd, KVM_SET_PIT2, &s->pit_reset);
 }
 
 static void gsi_handler(void *opaque, int gsi, int level)
@@ -93,5 +122,6 @@ IrqLine kvm_irqchip_gsi_line(KvmState *s, int gsi)
     if (s->irqchip != KVM_IRQCHIP_FULL || gsi < 0 || gsi >= 24) {
         return irq_line(NULL, NULL, 0);
     }
+    s->gsi_lines_given = true;
     return irq_line(gsi_handler, s, gsi);
 }

@@ -206,6 +206,7 @@ static void kvm_reset(Machine *m)
 {
     KvmState *s = m->accel_state;
     kvm_cpus_pause(s);
+    kvm_irqchip_reset(s);
     for (int i = 0; i < s->ncpus; i++) {
         kvm_vcpu_reset(&s->vcpus[i]);
     }

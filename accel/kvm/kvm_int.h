@@ -241,6 +241,8 @@ typedef enum KvmIrqchipMode {
 
 /* Create the in-kernel parts for @mode (before the vCPUs). */
 int kvm_irqchip_create(KvmState *s, char *err, size_t errlen);
+/* Put them back in their power-on state (machine reset). */
+void kvm_irqchip_reset(KvmState *s);
 const char *kvm_irqchip_name(KvmIrqchipMode mode);
 IrqLine kvm_irqchip_gsi_line(KvmState *s, int gsi);
 
@@ -297,6 +299,10 @@ struct KvmState {
     KvmVcpu *vcpus;
     int ncpus;
     KvmIrqchipMode irqchip;
+    struct kvm_irqchip chip_reset[3];  /* kernel-irqchip=on: PICs, IOAPIC */
+    struct kvm_pit_state2 pit_reset;
+    bool gsi_lines_given;
+    bool gsi_warned;
     bool threaded;
     CpuModel *host_model;      /* -cpu host */
     bool cpu_host;
