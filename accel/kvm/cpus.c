@@ -214,11 +214,14 @@ static struct timespec host_deadline(KvmState *s, int64_t deadline)
     return ts;
 }
 
-static bool all_parked(KvmState *s, const KvmVcpu *except)
+/* Every vCPU thread but @except waits (parked, or @pausing too: inside
+ * kvm_cpus_pause() itself, stopped but not idle). */
+static bool all_parked(KvmState *s, const KvmVcpu *except, bool pausing)
 {
     for (int i = 0; i < s->ncpus; i++) {
         const KvmVcpu *v = &s->vcpus[i];
-        if (v != except && v->thread_started && !v->parked) {
+        if (v != except && v->thread_started && !v->parked &&
+            !(pausing && v->in_pause)) {
             return false;
         }
     }
@@ -242,7 +245,7 @@ static AccelRunResult multi_run(KvmState *s, int64_t deadline)
             result = ACCEL_EVENT;
             break;
         }
-        if (all_parked(s, NULL)) {
+        if (all_parked(s, NULL, false)) {
             result = ACCEL_IDLE;
             break;
         }
@@ -327,13 +330,13 @@ void kvm_cpus_pause(KvmState *s)
     if (self) {
         /* Another vCPU may be pausing too: count as stopped meanwhile. */
         kvm_vcpu_settle(self);
-        self->parked = true;
+        self->in_pause = true;
     }
-    while (!all_parked(s, self)) {
+    while (!all_parked(s, self, true)) {
         pthread_cond_wait(&s->main_cond, &s->lock);
     }
     if (self) {
-        self->parked = false;
+        self->in_pause = false;
     }
 }
 

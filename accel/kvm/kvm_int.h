@@ -188,6 +188,7 @@ typedef struct KvmVcpu {
     pthread_cond_t cond;       /* parked here (halted, paused) */
     bool thread_started;
     bool parked;
+    bool in_pause;             /* waiting in kvm_cpus_pause() */
     bool in_kvm_run;
     bool kick_pending;
 } KvmVcpu;

@@ -30,8 +30,14 @@ int kvm_sys_open(int *fd, char *err, size_t errlen)
     }
     int api = ioctl(*fd, KVM_GET_API_VERSION, 0);
     if (api != KVM_API_VERSION) {
-        snprintf(err, errlen, "/dev/kvm: API version %d, pcvm needs %d", api,
-                 KVM_API_VERSION);
+        if (api < 0) {
+            snprintf(err, errlen, "/dev/kvm: not a KVM device "
+                                  "(KVM_GET_API_VERSION: %s)",
+                     strerror(errno));
+        } else {
+            snprintf(err, errlen, "/dev/kvm: API version %d, pcvm needs %d",
+                     api, KVM_API_VERSION);
+        }
         close(*fd);
         *fd = -1;
         return -1;

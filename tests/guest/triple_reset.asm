@@ -1,7 +1,8 @@
 ; A triple fault resets the machine (without -no-reboot): in protected
-; mode with an empty IDT, INT3 cannot be delivered (#GP), nor can #GP
-; (#DF), nor #DF: shutdown. RAM survives the reset, so the second run
-; finds the marker the first one left and passes.
+; mode with an empty IDT, loading DS with a selector beyond the GDT raises
+; #GP, which cannot be delivered (#DF), nor can #DF: shutdown. RAM
+; survives the reset, so the second run finds the marker the first one
+; left and passes.
 ; expect: first boot
 ; expect: back after a triple fault
 %include "guest.inc"
@@ -16,7 +17,8 @@
         mov dword [MARK], 0x7219f417
         PM_ENTER
         lidt [cs:null_idtr]
-        int3
+        mov ax, 0xfff8          ; past the GDT's limit (7FFh)
+        mov ds, ax
         PM_FAIL                 ; never reached
 
         bits 16
