@@ -219,8 +219,12 @@ bool kvm_vcpu_runnable(KvmVcpu *v)
         return false;
     }
     if (cpu->interrupt_request & CPU_REQ_INIT) {
+        /* A start-up IPI may already wait behind the INIT (firmware sends
+         * them back to back): the INIT state must not swallow it. */
+        uint32_t sipi = cpu->interrupt_request & CPU_REQ_SIPI;
         cpu->interrupt_request &= ~CPU_REQ_INIT;
         take_init(v);
+        cpu->interrupt_request |= sipi;
     }
     if (cpu->interrupt_request & CPU_REQ_SIPI) {
         cpu->interrupt_request &= ~CPU_REQ_SIPI;
@@ -229,7 +233,8 @@ bool kvm_vcpu_runnable(KvmVcpu *v)
         }
     }
     if (cpu->wait_for_sipi) {
-        return false;
+        /* KVM's own LAPIC takes the SIPI in the kernel. */
+        return v->s->irqchip != KVM_IRQCHIP_NONE;
     }
     if (cpu->halted && v->s->irqchip == KVM_IRQCHIP_NONE) {
         /* HLT ends with an NMI, or with INTR while IF is set. */
