@@ -7,7 +7,8 @@
 # Suites:
 #   unit   the check unit tests (tests/unit), one result per test case
 #   guest  the nasm guests (tests/guest/*.asm) run under `pcvm -bios`
-#   guest-kvm  the same guests under -accel kvm (host clock, no -icount);
+#   guest-kvm  the same guests under -accel kvm (host clock, no -icount),
+#          with one thread (guest-kvm/) and a thread per vCPU (guest-kvm-mt/);
 #          skipped, with the reason, where pcvm -accel help says KVM cannot
 #          run guests. A guest's source may say "; kvm: no (REASON)" (never
 #          under KVM) or "; kvm-needs: STAGE..." (a self-test stage such as
@@ -90,8 +91,8 @@ header() {
     sed -n "s/^; $2: \{0,1\}//p" "$1"
 }
 
-# run_guest_one BIN [kvm SELFTEST]: one guest under the software CPU
-# (deterministic, -icount) or, with "kvm", under -accel kvm.
+# run_guest_one BIN [kvm|kvm-mt SELFTEST]: one guest under the software CPU
+# (deterministic, -icount) or under -accel kvm (kvm-mt: thread=multi).
 run_guest_one() {
     local bin=$1 accel=${2:-tcg} selftest=${3:-} name src args expect_exit
     local out status want got label accel_args limited=0
@@ -99,13 +100,16 @@ run_guest_one() {
     label=guest/$name
     accel_args="-icount shift=0"
     src=$top/tests/guest/$name.asm
-    if [ "$accel" = kvm ]; then
-        label=guest-kvm/$name
+    case "$accel" in
+    kvm*)
+        label=guest-$accel/$name
         accel_args="-accel kvm"
+        [ "$accel" = kvm-mt ] && accel_args="-accel kvm,thread=multi"
         case "$selftest" in *=fail* | *hw-virt=no*) limited=1 ;; esac
-    fi
+        ;;
+    esac
     [ -f "$src" ] || { fail "$label" "no source $src"; return; }
-    if [ "$accel" = kvm ]; then
+    if [ "$accel" != tcg ]; then
         local no need
         no=$(header "$src" kvm | tail -n 1)
         if [ -n "$no" ]; then
@@ -186,10 +190,13 @@ run_guest_kvm() {
     esac
     echo "guest-kvm: $here"
     echo "guest-kvm: self-test: $selftest"
-    for bin in "$guest_bins"/*.bin; do
-        [ -f "$bin" ] || continue
-        found=1
-        run_guest_one "$bin" kvm "$selftest"
+    # Each guest on the default (one thread) and with a thread per vCPU.
+    for mode in kvm kvm-mt; do
+        for bin in "$guest_bins"/*.bin; do
+            [ -f "$bin" ] || continue
+            found=1
+            run_guest_one "$bin" $mode "$selftest"
+        done
     done
     [ $found -eq 1 ] || fail guest-kvm "no guest binaries in $guest_bins"
 }
