@@ -11,11 +11,12 @@
 #          with one thread (guest-kvm/) and a thread per vCPU (guest-kvm-mt/);
 #          skipped, with the reason, where pcvm -accel help says KVM cannot
 #          run guests. A guest's source may say "; kvm: no (REASON)" (never
-#          under KVM) or "; kvm-needs: STAGE..." (a self-test stage such as
-#          paging that this host's KVM must pass). On a host whose KVM is
-#          limited (a failed stage, or no VMX/SVM: it emulates instead of
-#          running the guest), a guest that KVM gives up on with an internal
-#          error (an instruction its emulator lacks) is skipped with it.
+#          under KVM) or "; kvm-needs: STAGE..." (self-test results this
+#          host's KVM must show ok: paging, cpuid, native = the guest runs
+#          on the CPU, not through KVM's instruction emulator). On a host
+#          whose KVM is limited (a failed stage, or not native), a guest that
+#          KVM gives up on with an internal error (an instruction its
+#          emulator lacks) is skipped with it.
 #   cli    command-line behaviour (tests/cli.tests)
 #   boot   real guests (tests/boot/*.sh), each may skip with a reason
 #   difftest  the interpreter against the host CPU (tools/difftest) on a
@@ -105,7 +106,7 @@ run_guest_one() {
         label=guest-$accel/$name
         accel_args="-accel kvm"
         [ "$accel" = kvm-mt ] && accel_args="-accel kvm,thread=multi"
-        case "$selftest" in *=fail* | *hw-virt=no*) limited=1 ;; esac
+        case "$selftest" in *=fail* | *native=no*) limited=1 ;; esac
         ;;
     esac
     [ -f "$src" ] || { fail "$label" "no source $src"; return; }

@@ -36,12 +36,23 @@ static int probe_verdict(const KvmProbe *p, char *why, size_t whylen)
                                 "(no VMX/SVM): guests run slowly or not at "
                                 "all"
                        : !p->hw_virt ? "the CPU shows no VMX/SVM" : NULL;
-    if (host && p->passed < KVM_PROBE_STAGES) {
-        snprintf(why, whylen, "%s; self-test: %s", host, p->failure);
+    char both[400];
+    const char *test = NULL;
+    if (p->passed < KVM_PROBE_STAGES && p->cpuid_failure[0]) {
+        snprintf(both, sizeof(both), "%s; cpuid: %s", p->failure,
+                 p->cpuid_failure);
+        test = both;
+    } else if (p->passed < KVM_PROBE_STAGES) {
+        test = p->failure;
+    } else if (p->cpuid_failure[0]) {
+        test = p->cpuid_failure;
+    }
+    if (host && test) {
+        snprintf(why, whylen, "%s; self-test: %s", host, test);
     } else if (host) {
         snprintf(why, whylen, "%s", host);
-    } else if (p->passed < KVM_PROBE_STAGES) {
-        snprintf(why, whylen, "the KVM self-test failed: %s", p->failure);
+    } else if (test) {
+        snprintf(why, whylen, "the KVM self-test failed: %s", test);
     } else {
         snprintf(why, whylen, "/dev/kvm passed the self-test");
         return 0;

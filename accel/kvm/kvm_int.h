@@ -283,6 +283,8 @@ typedef enum KvmProbeStage {
 typedef struct KvmProbe {
     int passed;            /* stages passed (KVM_PROBE_STAGES: all) */
     char failure[200];     /* why the next stage failed */
+    bool cpuid_tried;      /* the guest read CPUID leaf 1 ... */
+    char cpuid_failure[120]; /* ... and this was wrong with it ("": ok) */
     bool hw_virt;          /* the host CPU shows VMX or SVM */
     bool pvm;              /* the kvm_pvm module runs /dev/kvm */
 } KvmProbe;

@@ -1,9 +1,9 @@
 /*
  * The KVM self-test: before pcvm trusts /dev/kvm with a machine, a scratch
  * VM runs a few dozen instructions that climb the modes a PC guest needs -
- * real mode with port I/O (word, byte, IN, and string OUT with a count),
- * 32-bit protected mode, then 32-bit paging - and report each step on a
- * port. A KVM that cannot get through real mode is refused for
+ * real mode with port I/O (word, byte, IN, and string OUT with a count)
+ * and CPUID as pcvm set it, 32-bit protected mode, then 32-bit paging -
+ * and report each step on a port. A KVM that cannot get through real mode is refused for
  * -accel kvm; one that fails a later stage, or that runs without VMX/SVM
  * (kvm_pvm, a paravirtual KVM: unmodified guests run slowly, or not at
  * all), is usable with -accel kvm but not chosen by -accel auto.
@@ -21,6 +21,15 @@
  *     mov cx, 4
  *     cld
  *     rep outsb             ; "KVM!": one exit with count 4
+ *     mov eax, 1
+ *     cpuid                 ; leaf 1 as pcvm set it
+ *     mov esi, edx
+ *     mov dx, 0x5a5
+ *     out dx, eax
+ *     mov eax, ecx
+ *     out dx, eax
+ *     mov eax, esi
+ *     out dx, eax
  *     lgdt [gdtr]
  *     mov eax, cr0
  *     or al, 1
@@ -60,29 +69,38 @@
 
 static const uint8_t probe_code[] = {
     0xb8, 0x34, 0x12, 0x05, 0x11, 0x11, 0xba, 0xa5, 0x05, 0xef, 0xec, 0xfe,
-    0xc0, 0xee, 0xbe, 0x5a, 0x10, 0xb9, 0x04, 0x00, 0xfc, 0xf3, 0x6e, 0x0f,
-    0x01, 0x16, 0x78, 0x10, 0x0f, 0x20, 0xc0, 0x0c, 0x01, 0x0f, 0x22, 0xc0,
-    0xea, 0x29, 0x10, 0x08, 0x00, 0x66, 0xb8, 0x10, 0x00, 0x8e, 0xd8, 0x8e,
-    0xc0, 0x8e, 0xd0, 0xbc, 0x00, 0x80, 0x00, 0x00, 0xb8, 0x01, 0x00, 0x0d,
-    0x60, 0xef, 0xb8, 0x00, 0x30, 0x00, 0x00, 0x0f, 0x22, 0xd8, 0x0f, 0x20,
-    0xc0, 0x0d, 0x00, 0x00, 0x00, 0x80, 0x0f, 0x22, 0xc0, 0xeb, 0x00, 0xa1,
-    0x00, 0x00, 0x40, 0x00, 0xef, 0xf4, 0x4b, 0x56, 0x4d, 0x21, 0x90, 0x90,
+    0xc0, 0xee, 0xbe, 0x74, 0x10, 0xb9, 0x04, 0x00, 0xfc, 0xf3, 0x6e, 0x66,
+    0xb8, 0x01, 0x00, 0x00, 0x00, 0x0f, 0xa2, 0x66, 0x89, 0xd6, 0xba, 0xa5,
+    0x05, 0x66, 0xef, 0x66, 0x89, 0xc8, 0x66, 0xef, 0x66, 0x89, 0xf0, 0x66,
+    0xef, 0x0f, 0x01, 0x16, 0x90, 0x10, 0x0f, 0x20, 0xc0, 0x0c, 0x01, 0x0f,
+    0x22, 0xc0, 0xea, 0x43, 0x10, 0x08, 0x00, 0x66, 0xb8, 0x10, 0x00, 0x8e,
+    0xd8, 0x8e, 0xc0, 0x8e, 0xd0, 0xbc, 0x00, 0x80, 0x00, 0x00, 0xb8, 0x01,
+    0x00, 0x0d, 0x60, 0xef, 0xb8, 0x00, 0x30, 0x00, 0x00, 0x0f, 0x22, 0xd8,
+    0x0f, 0x20, 0xc0, 0x0d, 0x00, 0x00, 0x00, 0x80, 0x0f, 0x22, 0xc0, 0xeb,
+    0x00, 0xa1, 0x00, 0x00, 0x40, 0x00, 0xef, 0xf4, 0x4b, 0x56, 0x4d, 0x21,
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00,
     0x00, 0x9b, 0xcf, 0x00, 0xff, 0xff, 0x00, 0x00, 0x00, 0x93, 0xcf, 0x00,
-    0x17, 0x00, 0x60, 0x10, 0x00, 0x00,
+    0x17, 0x00, 0x78, 0x10, 0x00, 0x00,
 };
 
 #define PROBE_PORT 0x5a5
 #define PROBE_MEM (64 * 1024)
 #define PROBE_MAGIC 0x5aa5c33cu
 #define PROBE_TIMEOUT_NS (500 * 1000 * 1000LL)
+/* Leaf 1 as the probe sets it: a Pentium II's signature and features,
+ * which every x86-64 host has. */
+#define PROBE_CPUID_EAX 0x00000652u
+#define PROBE_CPUID_ECX 0x00000000u
+#define PROBE_CPUID_EDX 0x0183fbffu
 
 /* One expected exit: an OUT of @value (@size bytes, @count times) or an
- * IN answered with @value, or the final HLT. */
+ * IN answered with @value, or the final HLT. A @cpuid step's value only
+ * decides the CPUID check; the modes go on regardless. */
 typedef struct ProbeStep {
     KvmProbeStage stage;   /* passed once this step and those before are */
     bool in;
     bool hlt;
+    bool cpuid;
     unsigned size;
     unsigned count;
     uint32_t value;
@@ -90,15 +108,23 @@ typedef struct ProbeStep {
 } ProbeStep;
 
 static const ProbeStep probe_steps[] = {
-    {KVM_PROBE_REAL, false, false, 2, 1, 0x2345, "OUT of a word"},
-    {KVM_PROBE_REAL, true, false, 1, 1, 0x77, "IN of a byte"},
-    {KVM_PROBE_REAL, false, false, 1, 1, 0x78, "OUT of the byte read + 1"},
-    {KVM_PROBE_REAL, false, false, 1, 4, 0x214d564b, "REP OUTSB of 4 bytes"},
-    {KVM_PROBE_PROTECTED, false, false, 4, 1, 0x600d0001,
+    {KVM_PROBE_REAL, false, false, false, 2, 1, 0x2345, "OUT of a word"},
+    {KVM_PROBE_REAL, true, false, false, 1, 1, 0x77, "IN of a byte"},
+    {KVM_PROBE_REAL, false, false, false, 1, 1, 0x78,
+     "OUT of the byte read + 1"},
+    {KVM_PROBE_REAL, false, false, false, 1, 4, 0x214d564b,
+     "REP OUTSB of 4 bytes"},
+    {KVM_PROBE_REAL, false, false, true, 4, 1, PROBE_CPUID_EAX,
+     "CPUID.1:EAX as set"},
+    {KVM_PROBE_REAL, false, false, true, 4, 1, PROBE_CPUID_ECX,
+     "CPUID.1:ECX as set"},
+    {KVM_PROBE_REAL, false, false, true, 4, 1, PROBE_CPUID_EDX,
+     "CPUID.1:EDX as set"},
+    {KVM_PROBE_PROTECTED, false, false, false, 4, 1, 0x600d0001,
      "OUT from 32-bit protected mode"},
-    {KVM_PROBE_PAGING, false, false, 4, 1, PROBE_MAGIC,
+    {KVM_PROBE_PAGING, false, false, false, 4, 1, PROBE_MAGIC,
      "a load through a page table"},
-    {KVM_PROBE_PAGING, false, true, 0, 0, 0, "HLT"},
+    {KVM_PROBE_PAGING, false, true, false, 0, 0, 0, "HLT"},
 };
 
 static const char *const stage_names[KVM_PROBE_STAGES] = {
@@ -185,6 +211,10 @@ static bool step_matches(const ProbeStep *st, struct kvm_run *run, int rc,
         *got += 1;
         return true;
     }
+    if (st->cpuid) {
+        *got += run->io.count;
+        return true;   /* the value is judged by the caller */
+    }
     for (unsigned i = 0; i < st->size * run->io.count; i++) {
         unsigned byte = *got * st->size + i;
         if (p[i] != (uint8_t)(st->value >> (8 * (byte & 3)))) {
@@ -256,6 +286,16 @@ static int probe_setup(ProbeVm *p, char *err, size_t errlen)
         p->run = NULL;
         snprintf(err, errlen, "mapping kvm_run: %s", strerror(errno));
         return -1;
+    }
+    /* KVM's own table, with a known leaf 1 the guest must see. */
+    for (uint32_t i = 0; i < vm->supported_cpuid->nent; i++) {
+        struct kvm_cpuid_entry2 *e = &vm->supported_cpuid->entries[i];
+        if (e->function == 1) {
+            e->eax = PROBE_CPUID_EAX;
+            e->ebx = 0;
+            e->ecx = PROBE_CPUID_ECX;
+            e->edx = PROBE_CPUID_EDX;
+        }
     }
     if (ioctl(p->vcpu, KVM_SET_CPUID2, vm->supported_cpuid) < 0) {
         snprintf(err, errlen, "KVM_SET_CPUID2: %s", strerror(errno));
@@ -362,6 +402,18 @@ void kvm_probe_run(KvmProbe *pr)
                      kvm_probe_stage_name(st->stage), st->what, seen);
             break;
         }
+        if (st->cpuid) {
+            const uint8_t *d = (const uint8_t *)p.run +
+                               p.run->io.data_offset;
+            uint32_t val = (uint32_t)d[0] | (uint32_t)d[1] << 8 |
+                           (uint32_t)d[2] << 16 | (uint32_t)d[3] << 24;
+            pr->cpuid_tried = true;
+            if (val != st->value && !pr->cpuid_failure[0]) {
+                snprintf(pr->cpuid_failure, sizeof(pr->cpuid_failure),
+                         "the guest reads %.11s = %#x, not the %#x set",
+                         st->what, val, st->value);
+            }
+        }
         if (!st->hlt && got < st->count) {
             continue;
         }
@@ -389,7 +441,11 @@ void kvm_probe_summary(const KvmProbe *p, char *buf, size_t len)
         n += (size_t)k;
     }
     if (n < len) {
-        snprintf(buf + n, len - n, " hw-virt=%s",
-                 p->hw_virt && !p->pvm ? "yes" : "no");
+        /* native: guest code runs on the CPU (VMX/SVM), not through
+         * KVM's instruction emulator. */
+        snprintf(buf + n, len - n, " cpuid=%s native=%s",
+                 !p->cpuid_tried ? "untried"
+                 : p->cpuid_failure[0] ? "fail" : "ok",
+                 p->hw_virt && !p->pvm ? "ok" : "no");
     }
 }
