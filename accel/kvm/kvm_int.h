@@ -86,7 +86,6 @@ typedef struct KvmVm {
 
     /* capabilities */
     bool cap_readonly_mem;
-    bool cap_immediate_exit;
     bool cap_vcpu_events;
     bool cap_debugregs;
     bool cap_xsave;
@@ -190,7 +189,6 @@ typedef struct KvmVcpu {
     bool parked;
     bool in_pause;             /* waiting in kvm_cpus_pause() */
     bool in_kvm_run;
-    bool kick_pending;
 } KvmVcpu;
 
 /* Create vCPU @index with @model as its CPUID source. */

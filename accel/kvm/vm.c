@@ -148,7 +148,6 @@ int kvm_vm_create(KvmVm *vm, Log *log, AddressSpace *as, char *err,
         return -1;
     }
     vm->cap_readonly_mem = check_cap(vm->fd, KVM_CAP_READONLY_MEM);
-    vm->cap_immediate_exit = true;
     vm->cap_vcpu_events = check_cap(vm->fd, KVM_CAP_VCPU_EVENTS);
     vm->cap_debugregs = check_cap(vm->fd, KVM_CAP_DEBUGREGS);
     vm->cap_xsave = check_cap(vm->fd, KVM_CAP_XSAVE);
