@@ -174,7 +174,7 @@ demo: all
 		-device isa-debug-exit; st=$$?; [ $$st -eq 1 ] || exit $$st
 
 check: deps-check all $(UNIT) $(GUEST_BINS)
-	$(Q)tests/run.sh --build $(BUILD) unit guest cli boot difftest
+	$(Q)tests/run.sh --build $(BUILD) unit guest guest-kvm cli boot difftest
 
 check-unit: all $(UNIT)
 	$(Q)tests/run.sh --build $(BUILD) unit
