@@ -151,7 +151,9 @@ static const struct {
     {"cx16", X86_FEAT_CX16},       {"syscall", X86_FEAT_SYSCALL},
     {"nx", X86_FEAT_NX},           {"pdpe1gb", X86_FEAT_PDPE1GB},
     {"rdtscp", X86_FEAT_RDTSCP},   {"lm", X86_FEAT_LM},
-    {"lahf_lm", X86_FEAT_LAHF_LM},
+    {"lahf_lm", X86_FEAT_LAHF_LM}, {"sse", X86_FEAT_SSE},
+    {"sse2", X86_FEAT_SSE2},       {"sse3", X86_FEAT_SSE3},
+    {"ssse3", X86_FEAT_SSSE3},
 };
 
 void x86_cpu_model_list(FILE *f)
