@@ -42,6 +42,7 @@
 
 struct DtEmu {
     DtLayout lay;
+    CpuModel model;     /* -cpu NAME[,+feature...], parsed */
     Log log;
     AddressSpace *as;
     IoBus *io;
@@ -121,9 +122,8 @@ static void set_seg(X86Seg *s, uint16_t sel, uint32_t base, uint32_t limit,
 DtEmu *dt_emu_new(const DtLayout *lay, const char *cpu_model, char *err,
                   size_t errlen)
 {
-    const CpuModel *model = x86_cpu_model_find(cpu_model);
-    if (!model) {
-        snprintf(err, errlen, "unknown CPU model %s", cpu_model);
+    CpuModel model;
+    if (x86_cpu_model_parse(cpu_model, &model, err, errlen)) {
         return NULL;
     }
     if ((lay->code_base >> 21) != ((lay->scratch_base + DT_PAGE - 1) >> 21)) {
@@ -136,6 +136,7 @@ DtEmu *dt_emu_new(const DtLayout *lay, const char *cpu_model, char *err,
         return NULL;
     }
     e->lay = *lay;
+    e->model = model;
     e->as = as_new(&e->log, "difftest");
     MemRegion *ram = as_add_ram(e->as, "ram", 0, EMU_RAM, 0);
     e->io = iobus_new(&e->log);
@@ -146,7 +147,7 @@ DtEmu *dt_emu_new(const DtLayout *lay, const char *cpu_model, char *err,
         return NULL;
     }
     e->ram = mr_host(ram);
-    e->cpu = x86_cpu_new(model, 0, e->as, e->io, e->clock, &e->log);
+    e->cpu = x86_cpu_new(&e->model, 0, e->as, e->io, e->clock, &e->log);
     if (!e->cpu) {
         snprintf(err, errlen, "out of memory");
         free(e);
@@ -206,6 +207,10 @@ static void set_fpu(X86Cpu *cpu, const DtFpu *f)
     }
     cpu->mxcsr = f->mxcsr;
     cpu->fcw = f->fcw;
+    /* The host's FXRSTOR loads zero pointers and opcode. */
+    cpu->fop = 0;
+    cpu->fip = cpu->fdp = 0;
+    cpu->fcs = cpu->fds = 0;
     cpu->ftw = 0;
     for (unsigned p = 0; p < 8; p++) {
         if (!((f->ftw >> p) & 1)) {
