@@ -162,7 +162,11 @@ deps-check:
 # with a busybox shell, fetched on first use (scripts/fetch-guest), booted
 # through SeaBIOS with -kernel on the default CPU (qemu64). Leave it with
 # `poweroff -f` in the shell, or Ctrl-A x.
-ARCH ?= amd64
+# (Only ARCH= on the command line counts: kernel builds often leave an
+# ARCH of their own in the environment.)
+ifneq ($(origin ARCH),command line)
+ARCH := amd64
+endif
 GUEST_DIR := $(BUILD)/guest/$(ARCH)
 run: deps-run all
 	$(Q)scripts/fetch-guest $(ARCH) $(GUEST_DIR)
