@@ -142,11 +142,67 @@ static void env_load(X86Cpu *cpu, const DecodedInsn *d, const uint8_t *b)
     fpu_retag(cpu);
 }
 
+/*
+ * An image moves as the hardware moves it: segment checks, #AC unless it
+ * starts aligned to 4 (2 in the 16-bit formats), then its first word (4
+ * or 2 bytes) and its last byte are checked before anything changes (the
+ * P6 and later read "the first and last bytes" first, SDM vol. 3,
+ * "Segment Not Present Exception During FLDENV"; the faults come in that
+ * order on the host), then the bytes, their offsets wrapping at the
+ * address size.
+ */
+static unsigned image_run(const DecodedInsn *d, uint64_t ea, unsigned size)
+{
+    uint64_t room = addr_mask(d) - ea + 1;
+    return room < size ? (unsigned)room : size;
+}
+
+static void image_check(X86Cpu *cpu, const DecodedInsn *d, uint64_t ea,
+                        unsigned size, int acc)
+{
+    unsigned n = image_run(d, ea, size);
+    uint64_t lin = x86_seg_linear(cpu, d->seg, ea, n, acc);
+    if (n < size) {
+        x86_seg_linear(cpu, d->seg, 0, size - n, acc);
+    }
+    unsigned align = d->opsize == 2 ? 2 : 4;
+    if ((cpu->hflags & X86_HF_AC) && (lin & (align - 1))) {
+        x86_raise(cpu, EXC_AC, 0);
+    }
+    x86_probe_lin(cpu, lin, n < align ? n : align, acc);
+    uint64_t last = (ea + size - 1) & addr_mask(d);
+    x86_probe_lin(cpu, x86_seg_linear(cpu, d->seg, last, 1, acc), 1, acc);
+}
+
+static void image_write(X86Cpu *cpu, const DecodedInsn *d, const uint8_t *b,
+                        unsigned size)
+{
+    uint64_t ea = x86_ea(cpu, d);
+    unsigned n = image_run(d, ea, size);
+    image_check(cpu, d, ea, size, ACC_WRITE);
+    x86_write_bytes(cpu, d->seg, ea, b, n);
+    if (n < size) {
+        x86_write_bytes(cpu, d->seg, 0, b + n, size - n);
+    }
+}
+
+static void image_read(X86Cpu *cpu, const DecodedInsn *d, uint8_t *b,
+                       unsigned size)
+{
+    uint64_t ea = x86_ea(cpu, d);
+    unsigned n = image_run(d, ea, size);
+    image_check(cpu, d, ea, size, ACC_READ);
+    x86_read_bytes(cpu, d->seg, ea, b, n);
+    if (n < size) {
+        x86_read_bytes(cpu, d->seg, 0, b + n, size - n);
+    }
+}
+
 void fpu_fstenv(X86Cpu *cpu, const DecodedInsn *d)
 {
     uint8_t b[28];
     env_store(cpu, d, b);
-    x86_write_bytes(cpu, d->seg, x86_ea(cpu, d), b, env_size(d));
+    image_write(cpu, d, b, env_size(d));
     /* FSTENV then masks every exception (ES re-derived: cleared). */
     fpu_load_fcw(cpu, cpu->fcw | FSW_EXC);
 }
@@ -154,7 +210,7 @@ void fpu_fstenv(X86Cpu *cpu, const DecodedInsn *d)
 void fpu_fldenv(X86Cpu *cpu, const DecodedInsn *d)
 {
     uint8_t b[28];
-    x86_read_bytes(cpu, d->seg, x86_ea(cpu, d), b, env_size(d));
+    image_read(cpu, d, b, env_size(d));
     env_load(cpu, d, b);
 }
 
@@ -166,7 +222,7 @@ void fpu_fsave(X86Cpu *cpu, const DecodedInsn *d)
     for (unsigned i = 0; i < 8; i++) {
         fpu_store_bytes_fx80(b + n + 10 * i, cpu->fpr[fpu_phys(cpu, i)]);
     }
-    x86_write_bytes(cpu, d->seg, x86_ea(cpu, d), b, n + 80);
+    image_write(cpu, d, b, n + 80);
     fpu_init(cpu);
 }
 
@@ -174,7 +230,7 @@ void fpu_frstor(X86Cpu *cpu, const DecodedInsn *d)
 {
     uint8_t b[28 + 80];
     unsigned n = env_size(d);
-    x86_read_bytes(cpu, d->seg, x86_ea(cpu, d), b, n + 80);
+    image_read(cpu, d, b, n + 80);
     /* The registers first: the environment's TOP places them. */
     unsigned top = (get16(b + (n == 14 ? 2 : 4)) >> FSW_TOP_SHIFT) & 7;
     for (unsigned i = 0; i < 8; i++) {
