@@ -58,9 +58,23 @@ static unsigned env_size(const DecodedInsn *d)
     return d->opsize == 2 ? 14 : 28;
 }
 
+/* The tag word as FSTENV stores it: computed from the contents of every
+ * register that is not empty (after MMX code, whose registers are all
+ * "valid" whatever they hold, this is what the hardware reports). */
+static uint32_t env_tags(const X86Cpu *cpu)
+{
+    uint32_t ftw = 0;
+    for (unsigned p = 0; p < 8; p++) {
+        unsigned tag = fpu_tag_phys(cpu, p) == FTAG_EMPTY
+                           ? FTAG_EMPTY : fpu_tag_of(cpu->fpr[p]);
+        ftw |= tag << (2 * p);
+    }
+    return ftw;
+}
+
 static void env_store(X86Cpu *cpu, const DecodedInsn *d, uint8_t *b)
 {
-    uint32_t fcw = cpu->fcw, fsw = fpu_get_fsw(cpu), ftw = cpu->ftw;
+    uint32_t fcw = cpu->fcw, fsw = fpu_get_fsw(cpu), ftw = env_tags(cpu);
     uint32_t fop = cpu->fop & 0x7ff;
     uint32_t lip = (uint32_t)(cpu->fip + ((uint32_t)cpu->fcs << 4));
     uint32_t ldp = (uint32_t)(cpu->fdp + ((uint32_t)cpu->fds << 4));

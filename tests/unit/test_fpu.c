@@ -326,6 +326,28 @@ START_TEST(test_alignment_checks)
 }
 END_TEST
 
+/* FSTENV computes the tag word from the registers' contents: after MMX
+ * code (every register "valid") it shows zeros and specials. */
+START_TEST(test_tags_after_mmx)
+{
+    static const uint8_t code[] = {
+        0xdb, 0xe3,                   /* fninit */
+        0x0f, 0x6f, 0x06, 0x00, 0x20, /* movq mm0, [0x2000] */
+        0xd9, 0x36, 0x00, 0x30,       /* fnstenv [0x3000] */
+        0xf4,
+    };
+    Rig *r = rig_new(NULL);
+    X86Cpu *cpu = r->cpu;
+    rig_code(r, code, sizeof(code));
+    memcpy(r->ram + DATA, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
+    memset(cpu->fpr, 0, sizeof(cpu->fpr));
+    ck_assert_int_eq(x86_cpu_exec(cpu, 10), X86_EXIT_HALTED);
+    /* R0 holds the MMX value (exponent all ones: special), R1-R7 zeros */
+    ck_assert_uint_eq(rd16(r, 0x3004), 0x5556);
+    rig_free(r);
+}
+END_TEST
+
 START_TEST(test_sse3_model)
 {
     static const uint8_t code[] = {
@@ -374,6 +396,7 @@ Suite *suite_fpu(void)
     tcase_add_test(tc, test_sse3_model);
     tcase_add_test(tc, test_m80_two_parts);
     tcase_add_test(tc, test_alignment_checks);
+    tcase_add_test(tc, test_tags_after_mmx);
     suite_add_tcase(s, tc);
     return s;
 }
