@@ -157,58 +157,81 @@ static void env_load(X86Cpu *cpu, const DecodedInsn *d, const uint8_t *b)
 }
 
 /*
- * An image moves as the hardware moves it: segment checks, #AC unless it
- * starts aligned to 4 (2 in the 16-bit formats), then its first word (4
- * or 2 bytes) and its last byte are checked before anything changes (the
- * P6 and later read "the first and last bytes" first, SDM vol. 3,
- * "Segment Not Present Exception During FLDENV"; the faults come in that
- * order on the host), then the bytes, their offsets wrapping at the
- * address size.
+ * An image moves as the hardware moves it: in fields (the words or
+ * dwords of the environment, each register as 8 + 2 bytes), each at its
+ * offset wrapped to the address size. Before anything changes, its first
+ * field is checked (segment, then #AC unless the image starts aligned to
+ * 4, or 2 in the 16-bit formats, then paging), then its last byte, then
+ * the rest (the P6 and later read "the first and last bytes" first, SDM
+ * vol. 3, "Segment Not Present Exception During FLDENV"; the faults come
+ * in that order on the host).
  */
-static unsigned image_run(const DecodedInsn *d, uint64_t ea, unsigned size)
+typedef struct ImagePart {
+    uint8_t off, len;
+} ImagePart;
+
+#define IMAGE_PARTS (28 / 2 + 2 * 8)
+
+static unsigned image_parts(const DecodedInsn *d, unsigned size,
+                            ImagePart *p)
 {
-    uint64_t room = addr_mask(d) - ea + 1;
-    return room < size ? (unsigned)room : size;
+    unsigned w = d->opsize == 2 ? 2 : 4, env = env_size(d), n = 0;
+    for (unsigned off = 0; off < env; off += w) {
+        p[n++] = (ImagePart){(uint8_t)off, (uint8_t)w};
+    }
+    for (unsigned off = env; off < size; off += 10) {
+        p[n++] = (ImagePart){(uint8_t)off, 8};
+        p[n++] = (ImagePart){(uint8_t)(off + 8), 2};
+    }
+    return n;
 }
 
-static void image_check(X86Cpu *cpu, const DecodedInsn *d, uint64_t ea,
-                        unsigned size, int acc)
+static uint64_t image_at(const DecodedInsn *d, uint64_t ea, unsigned off)
 {
-    unsigned n = image_run(d, ea, size);
-    uint64_t lin = x86_seg_linear(cpu, d->seg, ea, n, acc);
-    if (n < size) {
-        x86_seg_linear(cpu, d->seg, 0, size - n, acc);
-    }
+    return (ea + off) & addr_mask(d);
+}
+
+static unsigned image_check(X86Cpu *cpu, const DecodedInsn *d, uint64_t ea,
+                            unsigned size, int acc, ImagePart *p)
+{
+    unsigned n = image_parts(d, size, p);
+    uint64_t lin = x86_seg_linear(cpu, d->seg, ea, p[0].len, acc);
     unsigned align = d->opsize == 2 ? 2 : 4;
     if ((cpu->hflags & X86_HF_AC) && (lin & (align - 1))) {
         x86_raise(cpu, EXC_AC, 0);
     }
-    x86_probe_lin(cpu, lin, n < align ? n : align, acc);
-    uint64_t last = (ea + size - 1) & addr_mask(d);
+    x86_probe_lin(cpu, lin, p[0].len, acc);
+    uint64_t last = image_at(d, ea, size - 1);
     x86_probe_lin(cpu, x86_seg_linear(cpu, d->seg, last, 1, acc), 1, acc);
+    for (unsigned i = 1; i < n; i++) {
+        lin = x86_seg_linear(cpu, d->seg, image_at(d, ea, p[i].off),
+                             p[i].len, acc);
+        x86_probe_lin(cpu, lin, p[i].len, acc);
+    }
+    return n;
 }
 
 static void image_write(X86Cpu *cpu, const DecodedInsn *d, const uint8_t *b,
                         unsigned size)
 {
+    ImagePart p[IMAGE_PARTS];
     uint64_t ea = x86_ea(cpu, d);
-    unsigned n = image_run(d, ea, size);
-    image_check(cpu, d, ea, size, ACC_WRITE);
-    x86_write_bytes(cpu, d->seg, ea, b, n);
-    if (n < size) {
-        x86_write_bytes(cpu, d->seg, 0, b + n, size - n);
+    unsigned n = image_check(cpu, d, ea, size, ACC_WRITE, p);
+    for (unsigned i = 0; i < n; i++) {
+        x86_write_bytes(cpu, d->seg, image_at(d, ea, p[i].off),
+                        b + p[i].off, p[i].len);
     }
 }
 
 static void image_read(X86Cpu *cpu, const DecodedInsn *d, uint8_t *b,
                        unsigned size)
 {
+    ImagePart p[IMAGE_PARTS];
     uint64_t ea = x86_ea(cpu, d);
-    unsigned n = image_run(d, ea, size);
-    image_check(cpu, d, ea, size, ACC_READ);
-    x86_read_bytes(cpu, d->seg, ea, b, n);
-    if (n < size) {
-        x86_read_bytes(cpu, d->seg, 0, b + n, size - n);
+    unsigned n = image_check(cpu, d, ea, size, ACC_READ, p);
+    for (unsigned i = 0; i < n; i++) {
+        x86_read_bytes(cpu, d->seg, image_at(d, ea, p[i].off), b + p[i].off,
+                       p[i].len);
     }
 }
 

@@ -326,6 +326,31 @@ START_TEST(test_alignment_checks)
 }
 END_TEST
 
+/* An environment image in fields at offsets wrapped to the address size
+ * (as the host's page faults show); a first field across the segment
+ * limit is a #GP. */
+START_TEST(test_env_wrap)
+{
+    static const uint8_t code[] = {
+        0xd9, 0x36, 0xfc, 0xff,       /* fnstenv [0xfffc] (14 bytes) */
+        0xd9, 0x26, 0xff, 0xff,       /* fldenv [0xffff]: #GP */
+        0xf4,
+    };
+    Rig *r = rig_new(NULL);
+    X86Cpu *cpu = r->cpu;
+    rig_code(r, code, sizeof(code));
+    cpu->fcw = 0x037f;
+    cpu->ftw = 0xffff;
+    rig_catch(r);
+    ck_assert_int_eq(x86_cpu_exec(cpu, 10), X86_EXIT_EXCEPTION);
+    ck_assert_int_eq(r->vec, EXC_GP);
+    ck_assert_uint_eq(cpu->rip, CODE + 4);
+    ck_assert_uint_eq(rd16(r, 0xfffc), 0x037f);     /* FCW */
+    ck_assert_uint_eq(rd16(r, 0x0000), 0xffff);     /* FTW, wrapped */
+    rig_free(r);
+}
+END_TEST
+
 /* FSTENV computes the tag word from the registers' contents: after MMX
  * code (every register "valid") it shows zeros and specials. */
 START_TEST(test_tags_after_mmx)
@@ -397,6 +422,7 @@ Suite *suite_fpu(void)
     tcase_add_test(tc, test_m80_two_parts);
     tcase_add_test(tc, test_alignment_checks);
     tcase_add_test(tc, test_tags_after_mmx);
+    tcase_add_test(tc, test_env_wrap);
     suite_add_tcase(s, tc);
     return s;
 }
