@@ -272,9 +272,10 @@ static Xf xf_cos_kernel(Xf r)
 /*
  * |x| = n * P + r with |r| <= P/2, exactly, where P is the x87's own
  * pi/2: the 66-bit approximation of pi (0.C90FDAA22168C234C * 2^2, SDM
- * vol. 1, "Transcendental Instruction Accuracy") halved. Real hardware reduces with it, so its results
- * for large arguments are those of this P, not of pi/2; pcvm follows.
- * Returns n mod 4. @a is finite, nonzero, with exp < 63.
+ * vol. 1, "Transcendental Instruction Accuracy") halved. Real hardware
+ * reduces with it, so its results for large arguments are those of this
+ * P, not of pi/2; pcvm follows. Returns n mod 4. @a is finite, nonzero,
+ * with exp < 63.
  */
 static unsigned reduce_pio2(const FloatUnp *a, Xf *r)
 {
