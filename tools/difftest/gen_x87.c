@@ -382,15 +382,11 @@ static void op_mem(DtGen *g, unsigned esc, unsigned reg, const Ea *e,
     }
 }
 
-static void fwait(DtGen *g, bool setup)
+static void fwait(DtGen *g)
 {
     ins_begin(g);
     byte(g, 0x9b);
-    if (setup) {
-        setup_end(g);
-    } else {
-        ins_end(g);
-    }
+    ins_end(g);
 }
 
 /* --- the register stack as the generator thinks it is --- */
@@ -806,7 +802,7 @@ static void gen_control(DtGen *g)
 {
     unsigned k = rn(g, 9);
     if (chance(g, 15) && k != 7) {
-        fwait(g, false); /* FSTSW, FCLEX... are FWAIT and the N form */
+        fwait(g); /* FSTSW, FCLEX... are FWAIT and the N form */
     }
     switch (k) {
     case 0:
@@ -830,7 +826,7 @@ static void gen_control(DtGen *g)
         g->x87_depth = 0;
         break;
     case 7:
-        fwait(g, false);
+        fwait(g);
         break;
     default: { /* an unmasked exception on purpose, then the N forms */
         uint16_t cw = (uint16_t)(0x037f & ~(1u << rn(g, 6)));
@@ -916,7 +912,7 @@ static void gen_env(DtGen *g)
     /* (not mem_at(): [esp + disp8] would land who knows where) */
     Ea e = exact_at(g, addr);
     if (chance(g, 10)) {
-        fwait(g, false);
+        fwait(g);
     }
     if (g->s->len + 64 > DT_CODE_SIZE) {
         return; /* no room left for the stores after it */
