@@ -5,7 +5,8 @@
 #   make check      install what is missing, build, run every test
 #   make bench      benchmarks (bench/)
 #   make difftest   interpreter vs host CPU on N random instructions
-#                   (SEED=, CPU=core2duo GROUPS=ssefp,sseint,... for SSE)
+#                   (SEED=, CPU=core2duo GROUPS=ssefp,sseint,... for SSE,
+#                   MODE=64 CPU=qemu64,+ssse3 for 64-bit code)
 #                   (N=1000000, SEED=1 by default)
 #   make check-aarch64   cross-build for ARM64 and run the guest tests there
 #
@@ -196,7 +197,8 @@ N ?= 1000000
 SEED ?= 1
 difftest: $(BUILD)/tools/difftest
 	$(Q)$(BUILD)/tools/difftest --seed $(SEED) --count $(N) \
-		$(if $(CPU),--cpu $(CPU)) $(if $(GROUPS),--groups $(GROUPS))
+		$(if $(CPU),--cpu $(CPU)) $(if $(GROUPS),--groups $(GROUPS)) \
+		$(if $(MODE),--mode $(MODE))
 
 bench: all $(BENCH_BINS)
 	$(Q)bench/run.sh --build $(BUILD)

@@ -33,6 +33,10 @@ typedef enum VcpuOutput {
 typedef struct VcpuIntc {
     int (*ack)(void *opaque);
     void *opaque;
+    /* The task priority (a local APIC's TPR, 0-255), which 64-bit code
+     * reads and writes as CR8 (its bits 7:4); NULL where there is none. */
+    int (*get_tpr)(void *opaque);
+    void (*set_tpr)(void *opaque, int tpr);
 } VcpuIntc;
 
 #endif

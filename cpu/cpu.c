@@ -52,9 +52,11 @@ void x86_cpu_reset(X86Cpu *cpu, bool init_only)
     uint32_t data = SEGF_P | SEGF_S | SEGF_RW | SEGF_A;
 
     memset(cpu->regs, 0, sizeof(cpu->regs));
-    /* EDX holds the processor signature after reset. */
+    /* EDX holds the processor signature after reset (CPUID.1:EAX). */
     cpu->regs[R_EDX] = m->stepping | (m->model & 0xf) << 4 |
-                       (m->family > 15 ? 15 : m->family) << 8;
+                       (m->family > 15 ? 15 : m->family) << 8 |
+                       (m->family >= 6 ? (m->model >> 4) << 16 : 0) |
+                       (m->family > 15 ? (m->family - 15) << 20 : 0);
     cpu->rip = 0xfff0;
     cpu->eflags = FL_FIXED;
     cpu->cc_op = CC_OP_EFLAGS;

@@ -142,7 +142,8 @@ static void decode_ea(Fetcher *f, DecodedInsn *d)
         } else {
             d->ea_flags |= EA_BASE;
             d->base = base | rex_b;
-            if (base == R_ESP || base == R_EBP) {
+            /* rSP and rBP mean SS; R12 and R13 do not. */
+            if (d->base == R_ESP || d->base == R_EBP) {
                 d->seg = R_SS;
             }
         }
@@ -154,7 +155,7 @@ static void decode_ea(Fetcher *f, DecodedInsn *d)
     } else {
         d->ea_flags |= EA_BASE;
         d->base = rm | rex_b;
-        if (rm == R_EBP) {
+        if (d->base == R_EBP) {
             d->seg = R_SS;
         }
     }
@@ -185,7 +186,11 @@ void x86_decode(X86Cpu *cpu, DecodedInsn *d)
         b = fetch8(&f);
         switch (b) {
         case 0x26: case 0x2e: case 0x36: case 0x3e:
-            d->seg_override = cpu->code64 ? SEG_NONE : (b >> 3) & 3;
+            /* 64-bit mode ignores these (an FS or GS prefix before one
+             * still counts). */
+            if (!cpu->code64) {
+                d->seg_override = (b >> 3) & 3;
+            }
             d->rex = 0;
             continue;
         case 0x64: case 0x65:

@@ -38,6 +38,23 @@ bool desc_fetch(X86Cpu *cpu, uint16_t sel, X86Desc *d)
     return true;
 }
 
+bool desc_fetch16(X86Cpu *cpu, uint16_t sel, X86Desc16 *w)
+{
+    uint64_t lin;
+    uint32_t index = sel & ~7u;
+    uint32_t limit = (sel & SEL_TI) ? cpu->ldt.limit : cpu->gdt.limit;
+    if (!desc_addr(cpu, sel, &lin) || index + 15 > limit) {
+        return false;
+    }
+    uint64_t lo = x86_read_lin(cpu, lin, 8, ACC_READ | ACC_SUPER);
+    uint64_t hi = x86_read_lin(cpu, lin + 8, 8, ACC_READ | ACC_SUPER);
+    w->d.lo = (uint32_t)lo;
+    w->d.hi = (uint32_t)(lo >> 32);
+    w->hi2 = (uint32_t)hi;
+    w->hi3 = (uint32_t)(hi >> 32);
+    return true;
+}
+
 void pm_raise_sel(X86Cpu *cpu, int vec, uint16_t sel, bool ext)
 {
     x86_raise(cpu, vec, SEL_ERR(sel, ext));
@@ -95,12 +112,20 @@ void pm_null_inner_data_segs(X86Cpu *cpu)
 {
     static const int segs[] = {R_ES, R_DS, R_FS, R_GS};
     for (unsigned i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
-        const X86Seg *s = &cpu->seg[segs[i]];
+        X86Seg *s = &cpu->seg[segs[i]];
         unsigned dpl = (s->flags & SEGF_DPL_MASK) >> SEGF_DPL_SHIFT;
         bool code = (s->flags & SEGF_CODE) != 0;
         bool conforming = code && (s->flags & SEGF_DC);
         if ((s->flags & SEGF_S) && !conforming && cpu->cpl > dpl) {
+            uint64_t base = s->base;
             pm_seg_null(cpu, segs[i], 0);
+            if (cpu->lma && (segs[i] == R_FS || segs[i] == R_GS)) {
+                s->base = base; /* (the MSR-loaded bases stay) */
+            }
+        } else if (SEL_IS_NULL(s->sel)) {
+            /* A null selector with a non-zero RPL becomes 0 (SDM, IRET
+             * and RET: "segment selector becomes null"). */
+            s->sel = 0;
         }
     }
 }
@@ -114,12 +139,4 @@ bool pm_seg_offset_ok(const X86Seg *s, uint32_t off, unsigned size)
         return off > s->limit && last <= upper;
     }
     return last <= s->limit;
-}
-
-void pm_long_mode_unbuilt(X86Cpu *cpu, const char *what)
-{
-    log_guest(cpu->log, LOG_UNIMP, &cpu->unimp_count,
-              "cpu%d: long-mode %s is not built yet; raising #UD",
-              cpu->index, what);
-    x86_raise(cpu, EXC_UD, -1);
 }

@@ -143,6 +143,57 @@ static inline unsigned gate_param_count(const X86Desc *d)
     return d->hi & 0x1f;
 }
 
+/* --- long mode: 16-byte system descriptors --- */
+
+/* Long-mode system descriptor types: LDT (2), 64-bit TSS (9, busy 11),
+ * call gate (12), interrupt gate (14) and trap gate (15) take 16 bytes;
+ * the second 8 bytes hold bits 63:32 of the base or offset and a type
+ * field that must be zero. */
+typedef struct X86Desc16 {
+    X86Desc d;
+    uint32_t hi2;   /* bits 63:32 of the base or offset */
+    uint32_t hi3;   /* reserved; its type bits (12:8) must be 0 */
+} X86Desc16;
+
+static inline uint64_t desc16_base(const X86Desc16 *w)
+{
+    return desc_base(&w->d) | (uint64_t)w->hi2 << 32;
+}
+
+static inline uint64_t gate16_offset(const X86Desc16 *w)
+{
+    return (w->d.lo & 0xffff) | (w->d.hi & 0xffff0000u) |
+           (uint64_t)w->hi2 << 32;
+}
+
+/* The upper half is well formed (its type field is zero). */
+static inline bool desc16_upper_ok(const X86Desc16 *w)
+{
+    return ((w->hi3 >> 8) & 0x1f) == 0;
+}
+
+/* The interrupt stack table index of a long-mode interrupt gate. */
+static inline unsigned gate_ist(const X86Desc *d)
+{
+    return d->hi & 7;
+}
+
+/* A code segment long mode runs as 64-bit code: L set, D clear. */
+static inline bool desc_is_code64(const X86Desc *d)
+{
+    return desc_is_code(d) && (d->hi & SEGF_L) && !(d->hi & SEGF_DB);
+}
+
+/* L and D both set: a reserved combination in long mode (#GP). */
+static inline bool desc_l_and_d(const X86Desc *d)
+{
+    return (d->hi & SEGF_L) && (d->hi & SEGF_DB);
+}
+
+/* Read the 16-byte system descriptor @sel names; false when any of its
+ * bytes lies outside the table. */
+bool desc_fetch16(X86Cpu *cpu, uint16_t sel, X86Desc16 *w);
+
 /* Linear address of the descriptor @sel names, or false when its index
  * lies outside the GDT (or the LDT, which must be valid). */
 bool desc_addr(const X86Cpu *cpu, uint16_t sel, uint64_t *lin);
@@ -187,16 +238,37 @@ void pm_check_return_ss(X86Cpu *cpu, uint16_t ss, uint16_t csel,
 void pm_return_commit(X86Cpu *cpu, uint16_t csel, X86Desc *cd, uint32_t eip,
                       uint16_t ss, X86Desc *ss_d, uint32_t esp);
 
+/* --- long-mode returns (seg_lm.c; IRET shares them) --- */
+
+typedef struct PmStack PmStack;
+
+/* A value @offset bytes above the stack top: SS:RSP in 64-bit mode,
+ * through @st (SS:ESP with its limits) in compatibility mode. */
+uint64_t lm_stack_read(X86Cpu *cpu, const PmStack *st, unsigned offset,
+                       unsigned size);
+/* The stack segment a return that pops SS loads, for return CS @csel
+ * (descriptor @cd): a null selector only for 64-bit code at CPL 0-2
+ * (*@ss_d is then NULL), else the protected-mode checks (*@ss_d = @sd). */
+void lm_check_return_ss(X86Cpu *cpu, uint16_t ss, uint16_t csel,
+                        const X86Desc *cd, X86Desc *sd, X86Desc **ss_d);
+/* The entry point into code segment @cd: canonical for 64-bit code
+ * (L set), inside the limit for compatibility-mode code; else #GP(0). */
+void lm_check_target(X86Cpu *cpu, const X86Desc *cd, uint64_t rip);
+/* Load CS:RIP and SS:RSP (@ss_d NULL: a null SS for 64-bit code), then
+ * null the data segments a lower privilege may not use. */
+void lm_return_commit(X86Cpu *cpu, uint16_t csel, X86Desc *cd,
+                      uint64_t rip, uint16_t ss, X86Desc *ss_d, uint64_t rsp);
+
 /* --- stack frames on a stack that is not SS yet --- */
 
-typedef struct PmStack {
+struct PmStack {
     X86Seg seg;       /* the stack segment */
     uint32_t sp;
     uint32_t mask;    /* 0xffff or 0xffffffff, by the segment's B bit */
     int acc;          /* ACC_WRITE or ACC_READ, plus ACC_SUPER */
     int vec;          /* raised when a slot is outside the segment */
     int err;
-} PmStack;
+};
 
 /* The current SS:ESP; limit violations raise #SS(0) (or @err). */
 void pm_stack_current(X86Cpu *cpu, PmStack *st, int err);
@@ -228,10 +300,5 @@ enum { TS_JMP, TS_CALL, TS_IRET, TS_INT };
 void x86_task_switch(X86Cpu *cpu, uint16_t sel, const X86Desc *d,
                      int source, bool ext, uint32_t ret, int err_code);
 
-/* --- long mode guard --- */
-
-/* Long-mode descriptor semantics are not built yet: log once and #UD. */
-__attribute__((noreturn)) void pm_long_mode_unbuilt(X86Cpu *cpu,
-                                                    const char *what);
 
 #endif

@@ -218,6 +218,9 @@ void x86_check_io(X86Cpu *cpu, uint16_t port, unsigned size);
 void x86_write_cr0(X86Cpu *cpu, uint64_t v);
 void x86_write_cr3(X86Cpu *cpu, uint64_t v);
 void x86_write_cr4(X86Cpu *cpu, uint64_t v);
+/* CR8: the task priority, coupled to the local APIC's TPR. */
+uint64_t x86_read_cr8(X86Cpu *cpu);
+void x86_write_cr8(X86Cpu *cpu, uint64_t v);
 
 /* Unimplemented instruction: logs once (rate limited) and raises #UD. */
 __attribute__((noreturn)) void x86_unimplemented(X86Cpu *cpu,

@@ -114,14 +114,8 @@ void pm_deliver(X86Cpu *cpu, int vec, int error_code, int kind,
     X86Desc gate, cd, sd;
 
     if (cpu->lma) {
-        /* Cannot deliver anything, so no #UD either (it would come back
-         * here): shut down the way a triple fault does. */
-        log_guest(cpu->log, LOG_UNIMP, &cpu->unimp_count,
-                  "cpu%d: long-mode interrupt delivery (vector %d) is not "
-                  "built yet", cpu->index, vec);
-        cpu->exc_depth = 2;
-        cpu->last_exc = EXC_DF;
-        x86_raise(cpu, EXC_DF, 0);
+        lm_deliver(cpu, vec, error_code, kind, ret);
+        return;
     }
     if (cpu->vm86 && kind == INT_SOFT) {
         /* INT n is IOPL-sensitive; VME may send it back to the program. */

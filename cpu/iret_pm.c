@@ -1,8 +1,9 @@
 /*
  * IRET in protected mode (SDM vol. 2, IRET): the nested-task return
  * through the back link, the return to virtual-8086 mode, and returns to
- * the same or an outer privilege level with the EFLAGS rules of each.
- * IRET from virtual-8086 mode itself is in seg.c.
+ * the same or an outer privilege level with the EFLAGS rules of each;
+ * and IRET in long mode (the IA-32e path). IRET from virtual-8086 mode
+ * itself is in seg.c.
  */
 #include "cpu/desc.h"
 #include "cpu/internal.h"
@@ -56,7 +57,7 @@ static uint32_t iret_flag_mask(const X86Cpu *cpu, unsigned opsize)
 {
     unsigned iopl = (cpu->eflags & FL_IOPL) >> FL_IOPL_SHIFT;
     uint32_t mask = FL_ARITH | FL_TF | FL_DF | FL_NT;
-    if (opsize == 4) {
+    if (opsize >= 4) {
         mask |= FL_RF | FL_AC | FL_ID;
     }
     if (cpu->cpl <= iopl) {
@@ -64,7 +65,7 @@ static uint32_t iret_flag_mask(const X86Cpu *cpu, unsigned opsize)
     }
     if (cpu->cpl == 0) {
         mask |= FL_IOPL;
-        if (opsize == 4) {
+        if (opsize >= 4) {
             mask |= FL_VIF | FL_VIP;
         }
     }
@@ -77,7 +78,8 @@ void pm_iret(X86Cpu *cpu, unsigned opsize)
     X86Desc cd, sd;
 
     if (cpu->lma) {
-        pm_long_mode_unbuilt(cpu, "iret");
+        lm_iret(cpu, opsize);
+        return;
     }
     if (cpu->eflags & FL_NT) {
         iret_task(cpu);
@@ -107,6 +109,42 @@ void pm_iret(X86Cpu *cpu, unsigned opsize)
         }
         st.sp = (st.sp + 3 * opsize) & st.mask;
         pm_return_commit(cpu, csel, &cd, eip, 0, NULL, 0);
+        pm_stack_commit(cpu, &st);
+    }
+    x86_set_eflags(cpu, fl, mask);
+}
+
+/* Long mode: no task return (NT set is #GP(0)) and no virtual-8086 mode.
+ * An IRET in 64-bit mode always pops SS:RSP, at the same privilege too,
+ * and may return to 64-bit code at CPL 0-2 with a null SS; one in
+ * compatibility mode pops them only for an outer return. */
+void lm_iret(X86Cpu *cpu, unsigned opsize)
+{
+    PmStack st;
+    X86Desc cd, sd, *ss_d;
+
+    if (cpu->eflags & FL_NT) {
+        x86_raise(cpu, EXC_GP, 0);
+    }
+    pm_stack_current(cpu, &st, 0);
+    uint64_t rip = lm_stack_read(cpu, &st, 0, opsize);
+    uint16_t csel = lm_stack_read(cpu, &st, opsize, 2);
+    uint32_t fl = lm_stack_read(cpu, &st, 2 * opsize, opsize);
+    pm_check_return_cs(cpu, csel, &cd);
+    if (desc_l_and_d(&cd)) {
+        pm_raise_sel(cpu, EXC_GP, csel, false);
+    }
+    uint32_t mask = iret_flag_mask(cpu, opsize);
+    if (SEL_RPL(csel) > cpu->cpl || cpu->code64) {
+        uint64_t rsp = lm_stack_read(cpu, &st, 3 * opsize, opsize);
+        uint16_t ss = lm_stack_read(cpu, &st, 4 * opsize, 2);
+        lm_check_return_ss(cpu, ss, csel, &cd, &sd, &ss_d);
+        lm_check_target(cpu, &cd, rip);
+        lm_return_commit(cpu, csel, &cd, rip, ss, ss_d, rsp);
+    } else {
+        lm_check_target(cpu, &cd, rip);
+        st.sp = (st.sp + 3 * opsize) & st.mask;
+        pm_return_commit(cpu, csel, &cd, (uint32_t)rip, 0, NULL, 0);
         pm_stack_commit(cpu, &st);
     }
     x86_set_eflags(cpu, fl, mask);

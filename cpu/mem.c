@@ -348,13 +348,17 @@ static __attribute__((noreturn)) void seg_fault(X86Cpu *cpu, int seg)
     x86_raise(cpu, seg == R_SS ? EXC_SS : EXC_GP, 0);
 }
 
-uint64_t x86_seg_linear(X86Cpu *cpu, int seg, uint64_t off, unsigned size,
-                        int acc)
+/* The segment checks; in 64-bit mode the canonical check of the first
+ * byte, and of the last one too when @whole (a misaligned access that only
+ * runs into non-canonical space raises #AC first, as on the host). */
+static uint64_t seg_linear(X86Cpu *cpu, int seg, uint64_t off, unsigned size,
+                           int acc, bool whole)
 {
     const X86Seg *s = &cpu->seg[seg];
     if (cpu->code64) {
         uint64_t lin = off + ((seg == R_FS || seg == R_GS) ? s->base : 0);
-        if (!x86_is_canonical(lin) || !x86_is_canonical(lin + size - 1)) {
+        if (!x86_is_canonical(lin) ||
+            (whole && !x86_is_canonical(lin + size - 1))) {
             seg_fault(cpu, seg);
         }
         return lin;
@@ -392,6 +396,22 @@ uint64_t x86_seg_linear(X86Cpu *cpu, int seg, uint64_t off, unsigned size,
     return (uint32_t)(s->base + off);
 }
 
+uint64_t x86_seg_linear(X86Cpu *cpu, int seg, uint64_t off, unsigned size,
+                        int acc)
+{
+    return seg_linear(cpu, seg, off, size, acc, true);
+}
+
+/* After the alignment check: the rest of a 64-bit mode access must be
+ * canonical too. */
+static inline void check_end(X86Cpu *cpu, int seg, uint64_t lin,
+                             unsigned size)
+{
+    if (cpu->code64 && !x86_is_canonical(lin + size - 1)) {
+        seg_fault(cpu, seg);
+    }
+}
+
 /* Alignment checks (#AC at CPL 3 with CR0.AM and EFLAGS.AC) and data
  * breakpoints: off the fast path unless one of them is enabled. */
 static void access_checks(X86Cpu *cpu, uint64_t lin, unsigned size,
@@ -407,30 +427,33 @@ static void access_checks(X86Cpu *cpu, uint64_t lin, unsigned size,
 
 uint64_t x86_read(X86Cpu *cpu, int seg, uint64_t off, unsigned size)
 {
-    uint64_t lin = x86_seg_linear(cpu, seg, off, size, ACC_READ);
+    uint64_t lin = seg_linear(cpu, seg, off, size, ACC_READ, false);
     if (__builtin_expect(cpu->hflags & (X86_HF_AC | X86_HF_DBG), 0)) {
         access_checks(cpu, lin, size, false);
     }
+    check_end(cpu, seg, lin, size);
     return x86_read_lin(cpu, lin, size, ACC_READ);
 }
 
 void x86_write(X86Cpu *cpu, int seg, uint64_t off, uint64_t v, unsigned size)
 {
-    uint64_t lin = x86_seg_linear(cpu, seg, off, size, ACC_WRITE);
+    uint64_t lin = seg_linear(cpu, seg, off, size, ACC_WRITE, false);
     if (__builtin_expect(cpu->hflags & (X86_HF_AC | X86_HF_DBG), 0)) {
         access_checks(cpu, lin, size, true);
     }
+    check_end(cpu, seg, lin, size);
     x86_write_lin(cpu, lin, v, size, ACC_WRITE);
 }
 
 void x86_probe_write(X86Cpu *cpu, int seg, uint64_t off, unsigned size)
 {
-    uint64_t lin = x86_seg_linear(cpu, seg, off, size, ACC_WRITE);
+    uint64_t lin = seg_linear(cpu, seg, off, size, ACC_WRITE, false);
     /* The access a probe stands for would raise #AC before any #PF. */
     if (__builtin_expect(cpu->hflags & X86_HF_AC, 0) &&
         !(size & (size - 1)) && (lin & (size - 1))) {
         x86_raise(cpu, EXC_AC, 0);
     }
+    check_end(cpu, seg, lin, size);
     x86_probe_lin(cpu, lin, size, ACC_WRITE);
 }
 

@@ -10,6 +10,7 @@
 #define PCVM_CPU_MODELS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -81,6 +82,9 @@ struct CpuModel {
     const char *description;
     uint8_t generation;         /* CPU_GEN_* (decode.h) */
     char vendor[13];            /* "GenuineIntel" */
+    bool amd;                   /* AMD behaviour where the vendors differ
+                                   (SYSCALL outside 64-bit mode, SYSENTER
+                                   in long mode, CPUID leaves 2 and 4) */
     uint32_t family, model, stepping;
     uint32_t max_leaf;          /* highest basic CPUID leaf (0: no CPUID) */
     uint32_t max_ext_leaf;      /* highest extended leaf, or 0 */
@@ -92,6 +96,13 @@ struct CpuModel {
 
 /* The model named @name, or NULL. */
 const CpuModel *x86_cpu_model_find(const char *name);
+/* Parse a -cpu value, "NAME[,+FEATURE|,-FEATURE|,FEATURE=on|off]...",
+ * into @out: a copy of model NAME with those CPUID features added or
+ * removed. Only features whose presence and absence pcvm honours are
+ * accepted (x86_cpu_model_list names them). Returns 0, or -1 with a
+ * message in @err. */
+int x86_cpu_model_parse(const char *spec, CpuModel *out, char *err,
+                        size_t errlen);
 /* The model used without -cpu. */
 const CpuModel *x86_cpu_model_default(void);
 void x86_cpu_model_list(FILE *f);

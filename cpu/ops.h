@@ -158,12 +158,12 @@ HANDLER(op_verr_verw);
 HANDLER(op_lar);
 HANDLER(op_lsl);
 
-/* ops_sysenter.c: fast system calls */
+/* ops_sysenter.c: fast system calls, SWAPGS */
 HANDLER(op_sysenter);
 HANDLER(op_sysexit);
 HANDLER(op_syscall);
 HANDLER(op_sysret);
-HANDLER(op_swapgs);
+HANDLER(op_grp7_rm7);    /* 0F 01 F8 SWAPGS, 0F 01 F9 RDTSCP */
 
 /* x87 and SIMD families (fpu*.c, mmx.c, sse*.c); entries not built yet
  * run op_unimp, which raises #UD and says so. */

@@ -89,7 +89,15 @@ HANDLER(op_call_far_imm)
 static void read_far_pointer(X86Cpu *cpu, const DecodedInsn *d,
                              uint16_t *sel, uint64_t *off)
 {
+    /* One access as far as faults go: the whole pointer is checked
+     * before either part is read (a page fault reports its first byte, or
+     * the first byte of the second page), as on the host. */
     uint64_t addr = x86_ea(cpu, d);
+    uint64_t lin = x86_seg_linear(cpu, d->seg, addr, d->opsize + 2, ACC_READ);
+    if ((cpu->hflags & X86_HF_AC) && (lin & (d->opsize - 1))) {
+        x86_raise(cpu, EXC_AC, 0); /* before the page checks */
+    }
+    x86_probe_lin(cpu, lin, d->opsize + 2, ACC_READ);
     *off = x86_read(cpu, d->seg, addr, d->opsize);
     *sel = x86_read(cpu, d->seg, (addr + d->opsize) & addr_mask(d), 2);
 }

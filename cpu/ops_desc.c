@@ -1,7 +1,8 @@
 /*
  * The descriptor instructions: LLDT, LTR, SLDT, STR, LAR, LSL, VERR and
  * VERW (SDM vol. 2). All are protected-mode only (#UD in real and
- * virtual-8086 mode); LLDT and LTR also need CPL 0.
+ * virtual-8086 mode); LLDT and LTR also need CPL 0. In long mode the LDT
+ * and TSS descriptors are 16 bytes with 64-bit bases.
  */
 #include "cpu/desc.h"
 #include "cpu/internal.h"
@@ -36,21 +37,41 @@ HANDLER(op_sldt_str)
     }
 }
 
+/* LLDT and LTR in long mode: a 16-byte descriptor in the GDT of @type
+ * (LDT, or an available 64-bit TSS) with a zero upper type and a
+ * canonical 64-bit base. */
+static void load_system_lm(X86Cpu *cpu, uint16_t sel, unsigned type,
+                           X86Seg *s)
+{
+    X86Desc16 w;
+    if ((sel & SEL_TI) || !desc_fetch16(cpu, sel, &w) ||
+        !desc_is_system(&w.d) || desc_type(&w.d) != type ||
+        !desc16_upper_ok(&w) || !x86_is_canonical(desc16_base(&w))) {
+        pm_raise_sel(cpu, EXC_GP, sel, false);
+    }
+    if (!desc_present(&w.d)) {
+        pm_raise_sel(cpu, EXC_NP, sel, false);
+    }
+    desc_to_seg(s, sel, &w.d);
+    s->base = desc16_base(&w);
+}
+
 HANDLER(op_lldt)
 {
     X86Desc desc;
     require_pm(cpu);
     require_cpl0(cpu);
     uint16_t sel = load_E(cpu, d, 2);
-    if (cpu->lma) {
-        pm_long_mode_unbuilt(cpu, "lldt");
-    }
     if (SEL_IS_NULL(sel)) {
         /* A null LDT: any later TI=1 selector faults. */
         cpu->ldt.sel = sel;
         cpu->ldt.base = 0;
         cpu->ldt.limit = 0;
         cpu->ldt.flags = 0;
+        return;
+    }
+    if (cpu->lma) {
+        load_system_lm(cpu, sel, DESC_LDT, &cpu->ldt);
         return;
     }
     if ((sel & SEL_TI) || !desc_fetch(cpu, sel, &desc) ||
@@ -69,11 +90,14 @@ HANDLER(op_ltr)
     require_pm(cpu);
     require_cpl0(cpu);
     uint16_t sel = load_E(cpu, d, 2);
-    if (cpu->lma) {
-        pm_long_mode_unbuilt(cpu, "ltr");
-    }
     if (SEL_IS_NULL(sel)) {
         x86_raise(cpu, EXC_GP, 0);
+    }
+    if (cpu->lma) {
+        load_system_lm(cpu, sel, DESC_TSS32, &cpu->tr);
+        desc_set_busy(cpu, sel, true);
+        cpu->tr.flags |= DESC_TSS_BUSY_BIT << SEGF_TYPE_SHIFT;
+        return;
     }
     if ((sel & SEL_TI) || !desc_fetch(cpu, sel, &desc) ||
         !desc_is_system(&desc) ||
@@ -112,17 +136,24 @@ HANDLER(op_lar)
     uint16_t sel = load_E(cpu, d, 2);
     bool ok = examine(cpu, sel, &desc) && visible(cpu, sel, &desc);
     if (ok && desc_is_system(&desc)) {
-        /* TSSs, LDTs, call and task gates; not interrupt or trap gates. */
+        /* TSSs, LDTs, call and task gates; not interrupt or trap gates.
+         * Long mode knows only the LDT, 64-bit TSSs and call gates. */
         static const uint16_t valid = 1u << DESC_TSS16 | 1u << DESC_LDT |
                                       1u << DESC_TSS16_BUSY |
                                       1u << DESC_CALL16 | 1u << DESC_TASK |
                                       1u << DESC_TSS32 |
                                       1u << DESC_TSS32_BUSY |
                                       1u << DESC_CALL32;
-        ok = (valid >> desc_type(&desc)) & 1;
+        static const uint16_t valid_lm = 1u << DESC_LDT |
+                                         1u << DESC_TSS32 |
+                                         1u << DESC_TSS32_BUSY |
+                                         1u << DESC_CALL32;
+        ok = ((cpu->lma ? valid_lm : valid) >> desc_type(&desc)) & 1;
     }
     if (ok) {
-        uint32_t ar = desc.hi & (d->opsize == 2 ? 0xff00u : 0x00f0ff00u);
+        /* Bits 19:16 (the top of the limit) come along, as on the host
+         * (tools/difftest). */
+        uint32_t ar = desc.hi & (d->opsize == 2 ? 0xff00u : 0x00ffff00u);
         store_G(cpu, d, d->opsize == 2 ? 2 : 4, ar);
     }
     set_zf(cpu, ok);
@@ -140,7 +171,10 @@ HANDLER(op_lsl)
                                       1u << DESC_TSS16_BUSY |
                                       1u << DESC_TSS32 |
                                       1u << DESC_TSS32_BUSY;
-        ok = (valid >> desc_type(&desc)) & 1;
+        static const uint16_t valid_lm = 1u << DESC_LDT |
+                                         1u << DESC_TSS32 |
+                                         1u << DESC_TSS32_BUSY;
+        ok = ((cpu->lma ? valid_lm : valid) >> desc_type(&desc)) & 1;
     }
     if (ok) {
         store_G(cpu, d, d->opsize == 2 ? 2 : 4, desc_limit(&desc));

@@ -122,10 +122,10 @@ HANDLER(op_movsx)
 HANDLER(op_arpl_movsxd)
 {
     if (cpu->code64) {
-        /* MOVSXD Gv, Ed */
-        uint64_t v = load_E(cpu, d, 4);
-        store_G(cpu, d, d->opsize,
-                d->opsize == 8 ? (uint64_t)(int64_t)(int32_t)v : v);
+        /* MOVSXD Gq, Ed; without REX.W a plain 32- or 16-bit move. */
+        unsigned src = d->opsize == 8 ? 4 : d->opsize;
+        uint64_t v = load_E(cpu, d, src);
+        store_G(cpu, d, d->opsize, (uint64_t)sext(v, src));
         return;
     }
     if (!cpu->pe || cpu->vm86) {

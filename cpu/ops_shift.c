@@ -1,7 +1,8 @@
 /*
  * Shifts and rotates (group 2) and the double shifts SHLD/SHRD.
  * The count is masked to 5 bits (6 with a 64-bit operand); a masked count
- * of zero changes nothing, flags included. Undefined flags (OF for counts
+ * of zero changes nothing, flags included (but a 32-bit register operand
+ * is still written: its top half clears in 64-bit mode). Undefined flags (OF for counts
  * above 1, AF) follow P6-family hardware: see docs/cpu-flags.md.
  */
 #include "cpu/internal.h"
@@ -87,6 +88,17 @@ static uint64_t rotate(X86Cpu *cpu, const DecodedInsn *d, unsigned kind,
     return r;
 }
 
+/* A masked count of zero changes nothing but still writes a 32-bit
+ * register destination, clearing its top half in 64-bit mode (as the
+ * host does; tools/difftest). */
+static void zero_count_write(X86Cpu *cpu, const DecodedInsn *d,
+                             unsigned size, uint64_t v)
+{
+    if (size == 4 && !d->mem) {
+        store_E(cpu, d, 4, v);
+    }
+}
+
 HANDLER(op_shift)
 {
     unsigned size = d->opsize;
@@ -101,6 +113,7 @@ HANDLER(op_shift)
         v = load_E(cpu, d, size);
     }
     if (count == 0) {
+        zero_count_write(cpu, d, size, v);
         return;
     }
     uint64_t mask = size_mask(size), r;
@@ -148,6 +161,7 @@ static void double_shift(X86Cpu *cpu, const DecodedInsn *d, bool left)
         dst = load_E(cpu, d, size);
     }
     if (count == 0) {
+        zero_count_write(cpu, d, size, dst);
         return;
     }
     uint64_t mask = size_mask(size), r;

@@ -74,8 +74,10 @@ static int sreg_of_opcode(uint16_t opcode)
 HANDLER(op_push_sreg)
 {
     uint16_t sel = cpu->seg[sreg_of_opcode(d->opcode)].sel;
-    if (d->opsize == 2) {
-        x86_push(cpu, sel, 2);
+    if (d->opsize == 2 || cpu->code64) {
+        /* 64-bit mode stores the selector zero-extended (as the host
+         * does; tools/difftest). */
+        x86_push(cpu, sel, d->opsize);
         return;
     }
     /* A 32/64-bit push of a selector moves the stack by the operand size

@@ -105,9 +105,26 @@ static bool iter_outs(X86Cpu *cpu, const DecodedInsn *d)
     return true;
 }
 
+/* The pointer registers REP MOVS and REP STOS write before they start. */
+#define ZERO_SI 1u
+#define ZERO_DI 2u
+
 static void string_run(X86Cpu *cpu, const DecodedInsn *d, StringIter *iter,
-                       bool compares)
+                       bool compares, unsigned zero_writes)
 {
+    if (d->rep && cpu->code64 && d->addrsize == 4) {
+        /* 32-bit addressing in 64-bit mode: a REP writes ECX before the
+         * first iteration (clearing the top half even when the count is 0
+         * or the first access faults), REP MOVS and REP STOS their
+         * pointers too; as the host does (tools/difftest). */
+        cpu->regs[R_ECX] = (uint32_t)cpu->regs[R_ECX];
+        if (zero_writes & ZERO_SI) {
+            cpu->regs[R_ESI] = (uint32_t)cpu->regs[R_ESI];
+        }
+        if (zero_writes & ZERO_DI) {
+            cpu->regs[R_EDI] = (uint32_t)cpu->regs[R_EDI];
+        }
+    }
     if (!d->rep) {
         iter(cpu, d);
         return;
@@ -133,10 +150,26 @@ static void string_run(X86Cpu *cpu, const DecodedInsn *d, StringIter *iter,
     }
 }
 
-HANDLER(op_movs) { string_run(cpu, d, iter_movs, false); }
-HANDLER(op_cmps) { string_run(cpu, d, iter_cmps, true); }
-HANDLER(op_stos) { string_run(cpu, d, iter_stos, false); }
-HANDLER(op_lods) { string_run(cpu, d, iter_lods, false); }
-HANDLER(op_scas) { string_run(cpu, d, iter_scas, true); }
-HANDLER(op_ins) { string_run(cpu, d, iter_ins, false); }
-HANDLER(op_outs) { string_run(cpu, d, iter_outs, false); }
+HANDLER(op_movs)
+{
+    string_run(cpu, d, iter_movs, false, ZERO_SI | ZERO_DI);
+}
+HANDLER(op_cmps) { string_run(cpu, d, iter_cmps, true, 0); }
+HANDLER(op_stos) { string_run(cpu, d, iter_stos, false, ZERO_DI); }
+HANDLER(op_lods) { string_run(cpu, d, iter_lods, false, 0); }
+HANDLER(op_scas) { string_run(cpu, d, iter_scas, true, 0); }
+/* Port I/O moves at most 32 bits: REX.W does not widen INS/OUTS. */
+static void string_io(X86Cpu *cpu, const DecodedInsn *d, StringIter *iter,
+                      unsigned zero_writes)
+{
+    if (d->opsize == 8) {
+        DecodedInsn d4 = *d;
+        d4.opsize = 4;
+        string_run(cpu, &d4, iter, false, zero_writes);
+        return;
+    }
+    string_run(cpu, d, iter, false, zero_writes);
+}
+
+HANDLER(op_ins) { string_io(cpu, d, iter_ins, ZERO_DI); }
+HANDLER(op_outs) { string_io(cpu, d, iter_outs, 0); }

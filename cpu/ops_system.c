@@ -159,10 +159,11 @@ void x86_write_cr0(X86Cpu *cpu, uint64_t v)
         !x86_load_pdptes(cpu, cpu->cr3)) {
         x86_raise(cpu, EXC_GP, 0);
     }
-    /* Long mode: enabling paging with EFER.LME needs PAE and activates
-     * long mode; a 64-bit code segment cannot turn paging off. */
+    /* Long mode: enabling paging with EFER.LME needs PAE (and a CS
+     * without L: AMD APM 14.6.1) and activates long mode; a 64-bit code
+     * segment cannot turn paging off. */
     if ((v & CR0_PG) && !(old & CR0_PG) && (cpu->efer & EFER_LME)) {
-        if (!(cpu->cr4 & CR4_PAE)) {
+        if (!(cpu->cr4 & CR4_PAE) || (cpu->seg[R_CS].flags & SEGF_L)) {
             x86_raise(cpu, EXC_GP, 0);
         }
         cpu->efer |= EFER_LMA;
@@ -215,6 +216,25 @@ void x86_write_cr3(X86Cpu *cpu, uint64_t v)
     x86_tlb_flush(cpu, false);
 }
 
+/* CR8 is the local APIC's task priority (TPR bits 7:4) when the CPU has
+ * one; without, a register of its own. */
+uint64_t x86_read_cr8(X86Cpu *cpu)
+{
+    if (cpu->intc.get_tpr) {
+        cpu->cr8 = ((unsigned)cpu->intc.get_tpr(cpu->intc.opaque) >> 4) & 15;
+    }
+    return cpu->cr8;
+}
+
+void x86_write_cr8(X86Cpu *cpu, uint64_t v)
+{
+    cpu->cr8 = v & 15;
+    if (cpu->intc.set_tpr) {
+        x86_sync_icount(cpu);
+        cpu->intc.set_tpr(cpu->intc.opaque, (int)(cpu->cr8 << 4));
+    }
+}
+
 HANDLER(op_mov_cr)
 {
     unsigned cr = d->reg;
@@ -233,7 +253,7 @@ HANDLER(op_mov_cr)
         case 2: v = cpu->cr2; break;
         case 3: v = cpu->cr3; break;
         case 4: v = cpu->cr4; break;
-        default: v = cpu->cr8; break;
+        default: v = x86_read_cr8(cpu); break;
         }
         reg_write(cpu, d->rm, size, v);
         return;
@@ -248,7 +268,7 @@ HANDLER(op_mov_cr)
         if (v & ~0xfULL) {
             x86_raise(cpu, EXC_GP, 0);
         }
-        cpu->cr8 = v;
+        x86_write_cr8(cpu, v);
         break;
     }
 }
@@ -363,6 +383,17 @@ HANDLER(op_lgdt_lidt)
 
 HANDLER(op_invlpg)
 {
+    if (cpu->code64) {
+        /* No segment checks; a non-canonical address is a no-op. */
+        uint64_t lin = x86_ea(cpu, d);
+        if (d->seg == R_FS || d->seg == R_GS) {
+            lin += cpu->seg[d->seg].base;
+        }
+        if (x86_is_canonical(lin)) {
+            x86_tlb_flush_page(cpu, lin);
+        }
+        return;
+    }
     uint64_t lin = x86_seg_linear(cpu, d->seg, x86_ea(cpu, d), 1, ACC_READ);
     x86_tlb_flush_page(cpu, lin);
 }

@@ -139,7 +139,7 @@ static const OpInfo grp7[16] = {
     [8 + 2] = O("xgetbv", op_xgetbv, FORM_M, END, G686),
     [8 + 4] = O("smsw", op_smsw, FORM_M, 0, G286),
     [8 + 6] = O("lmsw", op_lmsw, FORM_M, PRIV | END, G286),
-    [8 + 7] = O("swapgs", op_swapgs, FORM_M, END, CPU_GEN_X86_64),
+    [8 + 7] = O("swapgs", op_grp7_rm7, FORM_M, END, G686),
 };
 
 static const OpInfo grp8[8] = {
@@ -642,13 +642,15 @@ const OpInfo x86_optab_0f[256] = {
     [0x03] = O("lsl", op_lsl, FORM_M, 0, G286),
     [0x05] = O("syscall", op_syscall, FORM_NONE, BR | END, CPU_GEN_X86_64),
     [0x06] = O("clts", op_clts, FORM_NONE, PRIV | END, G286),
-    [0x07] = O("sysret", op_sysret, FORM_NONE, BR | END | PRIV,
-               CPU_GEN_X86_64),
+    /* SYSRET: CPL 0 only, but #UD (EFER.SCE) comes first. */
+    [0x07] = O("sysret", op_sysret, FORM_NONE, BR | END, CPU_GEN_X86_64),
     [0x08] = O("invd", op_invd_wbinvd, FORM_NONE, PRIV, G486),
     [0x09] = O("wbinvd", op_invd_wbinvd, FORM_NONE, PRIV, G486),
     [0x0b] = O("ud2", op_ud, FORM_NONE, END, G586),
-    /* 0F 0D (PREFETCH/PREFETCHW) came with 3DNow! and much later Intel
-     * CPUs; on the modelled ones it is #UD, so it has no entry. */
+    /* 0F 0D (PREFETCH/PREFETCHW) came with 3DNow!: every x86-64 CPU has
+     * it (Linux uses PREFETCHW on AMD processors with long mode), the
+     * 32-bit models do not. Like the hint NOPs, any form is a NOP. */
+    [0x0d] = G("prefetchw", grp_hint, 0, CPU_GEN_X86_64),
     [0x10] = SSE("movups", sse_0f10),
     [0x11] = SSE("movups", sse_0f11),
     [0x12] = SSE("movlps", sse_0f12),

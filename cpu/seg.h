@@ -37,8 +37,8 @@ void x86_deliver(X86Cpu *cpu, int vec, int error_code, int kind,
 
 /* Protected mode: segment loads and far JMP/CALL/RET (seg_pm.c), IRET
  * (iret_pm.c), interrupt delivery (intr_pm.c); the helpers they share
- * are in desc.h. Long mode is not built yet: these raise #UD there (and
- * pm_deliver shuts down). */
+ * are in desc.h. In long mode (EFER.LMA, 64-bit and compatibility mode)
+ * they hand over to the lm_* functions below. */
 void pm_load_seg(X86Cpu *cpu, int seg, uint16_t sel);
 void pm_far_jump(X86Cpu *cpu, uint16_t sel, uint64_t off, unsigned opsize);
 void pm_far_call(X86Cpu *cpu, uint16_t sel, uint64_t off, unsigned opsize);
@@ -46,5 +46,21 @@ void pm_far_return(X86Cpu *cpu, unsigned opsize, unsigned pop_bytes);
 void pm_iret(X86Cpu *cpu, unsigned opsize);
 void pm_deliver(X86Cpu *cpu, int vec, int error_code, int kind,
                 uint64_t ret);
+
+/* Long mode (seg_lm.c, intr_lm.c, iret_pm.c): far JMP/CALL/RET with 16-byte call gates and no task switches, IRET, and
+ * interrupt delivery through 16-byte IDT gates with 64-bit frames and
+ * the interrupt stack table. */
+void lm_far_jump(X86Cpu *cpu, uint16_t sel, uint64_t off, unsigned opsize);
+void lm_far_call(X86Cpu *cpu, uint16_t sel, uint64_t off, unsigned opsize);
+void lm_far_return(X86Cpu *cpu, unsigned opsize, unsigned pop_bytes);
+void lm_iret(X86Cpu *cpu, unsigned opsize);
+void lm_deliver(X86Cpu *cpu, int vec, int error_code, int kind,
+                uint64_t ret);
+/* RSP0-2 (@index 0-2) or IST1-7 (@index 3-9) from the 64-bit TSS;
+ * raises #TS(TR selector) when the TSS is too short. */
+uint64_t lm_tss_rsp(X86Cpu *cpu, unsigned index, bool ext);
+/* Load SS with a null selector whose RPL (and cached DPL) is @rpl, as
+ * 64-bit mode allows at CPL 0-2. */
+void lm_load_null_ss(X86Cpu *cpu, uint16_t sel);
 
 #endif

@@ -22,11 +22,13 @@ void pm_load_seg(X86Cpu *cpu, int seg, uint16_t sel)
     X86Desc d;
     unsigned cpl = cpu->cpl;
 
-    if (cpu->lma) {
-        pm_long_mode_unbuilt(cpu, "segment load");
-    }
     if (seg == R_SS) {
         if (SEL_IS_NULL(sel)) {
+            /* 64-bit mode lets CPL 0-2 load a null SS (RPL = CPL). */
+            if (cpu->code64 && cpl < 3 && SEL_RPL(sel) == cpl) {
+                lm_load_null_ss(cpu, sel);
+                return;
+            }
             x86_raise(cpu, EXC_GP, 0);
         }
         desc_fetch_or_raise(cpu, sel, &d, EXC_GP, false);
@@ -146,7 +148,8 @@ void pm_far_jump(X86Cpu *cpu, uint16_t sel, uint64_t off, unsigned opsize)
     X86Desc d;
 
     if (cpu->lma) {
-        pm_long_mode_unbuilt(cpu, "far jump");
+        lm_far_jump(cpu, sel, off, opsize);
+        return;
     }
     if (SEL_IS_NULL(sel)) {
         x86_raise(cpu, EXC_GP, 0);
@@ -277,7 +280,8 @@ void pm_far_call(X86Cpu *cpu, uint16_t sel, uint64_t off, unsigned opsize)
     X86Desc d;
 
     if (cpu->lma) {
-        pm_long_mode_unbuilt(cpu, "far call");
+        lm_far_call(cpu, sel, off, opsize);
+        return;
     }
     if (SEL_IS_NULL(sel)) {
         x86_raise(cpu, EXC_GP, 0);
@@ -381,7 +385,8 @@ void pm_far_return(X86Cpu *cpu, unsigned opsize, unsigned pop_bytes)
     X86Desc cd, sd;
 
     if (cpu->lma) {
-        pm_long_mode_unbuilt(cpu, "far return");
+        lm_far_return(cpu, opsize, pop_bytes);
+        return;
     }
     pm_stack_current(cpu, &st, 0);
     uint32_t eip = pm_stack_read(cpu, &st, 0, opsize);

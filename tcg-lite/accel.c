@@ -20,6 +20,7 @@
 #define TCG_SLICE_INSNS 10000
 
 typedef struct TcgState {
+    CpuModel model;  /* -cpu, with its feature changes */
     X86Cpu **cpus;
     int ncpus;
     int next;      /* round-robin start */
@@ -28,22 +29,25 @@ typedef struct TcgState {
 static int tcg_init(Machine *m, char *err, size_t errlen)
 {
     const MachineConfig *cfg = m->cfg;
-    const CpuModel *model = x86_cpu_model_default();
-    if (cfg->cpu_model) {
-        model = x86_cpu_model_find(cfg->cpu_model);
-        if (!model) {
-            snprintf(err, errlen, "-cpu %s: unknown CPU model (-cpu help "
-                                  "lists them)", cfg->cpu_model);
-            return -1;
-        }
-    }
     TcgState *s = calloc(1, sizeof(*s));
-    s->cpus = calloc(m->ncpus, sizeof(*s->cpus));
-    if (!s || !s->cpus) {
+    if (!s || !(s->cpus = calloc(m->ncpus, sizeof(*s->cpus)))) {
         snprintf(err, errlen, "out of memory");
         free(s);
         return -1;
     }
+    if (cfg->cpu_model) {
+        char why[200];
+        if (x86_cpu_model_parse(cfg->cpu_model, &s->model, why,
+                                sizeof(why))) {
+            snprintf(err, errlen, "-cpu %s: %s", cfg->cpu_model, why);
+            free(s->cpus);
+            free(s);
+            return -1;
+        }
+    } else {
+        s->model = *x86_cpu_model_default();
+    }
+    const CpuModel *model = &s->model;
     for (int i = 0; i < m->ncpus; i++) {
         s->cpus[i] = x86_cpu_new(model, i, m->as, m->io, m->clock, &m->log);
         if (!s->cpus[i]) {

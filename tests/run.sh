@@ -20,7 +20,8 @@
 #   cli    command-line behaviour (tests/cli.tests)
 #   boot   real guests (tests/boot/*.sh), each may skip with a reason
 #   difftest  the interpreter against the host CPU (tools/difftest) on a
-#          fixed set of seeds; skipped where the host cannot run them
+#          fixed set of seeds, 16/32-bit and 64-bit code; skipped where
+#          the host cannot run them
 #
 # --wrapper runs every pcvm (and the unit binary) under a command, e.g.
 # qemu-aarch64-static for a cross build. Each guest runs under a time limit
@@ -253,30 +254,44 @@ run_difftest() {
         fail difftest "$bin is missing (make $bin)"
         return
     fi
-    for seed in 1 2 3; do
-        out=$tmp/difftest-$seed.out
+    # 16/32-bit streams (pentium2), then 64-bit ones (qemu64).
+    for run in 1 2 3 64:1 64:2 64:3; do
+        local mode="" seed=$run name=seed-$run
+        case $run in
+        64:*) mode="--mode 64"; seed=${run#64:}; name=64bit-seed-$seed ;;
+        esac
+        out=$tmp/difftest-$name.out
         # shellcheck disable=SC2086
-        timeout "$hang_limit" $wrapper "$bin" --seed $seed --count 10000 \
-            >"$out" 2>&1
+        timeout "$hang_limit" $wrapper "$bin" $mode --seed $seed \
+            --count 10000 >"$out" 2>&1
         status=$?
         case $status in
-        0) pass "difftest/seed-$seed ($(grep -o '[0-9]* instructions' "$out" | head -n 1))" ;;
-        77) skip "difftest/seed-$seed" "$(sed -n 's/^SKIP: //p' "$out" | head -n 1)" ;;
-        *) head -n 40 "$out"; fail "difftest/seed-$seed" "exit status $status" ;;
+        0) pass "difftest/$name ($(grep -o '[0-9]* instructions' "$out" | head -n 1))" ;;
+        77) skip "difftest/$name" "$(sed -n 's/^SKIP: //p' "$out" | head -n 1)" ;;
+        *) head -n 40 "$out"; fail "difftest/$name" "exit status $status" ;;
         esac
     done
-    # The SSE groups on a model that has SSE up to SSSE3.
-    for seed in 1 2; do
-        out=$tmp/difftest-sse-$seed.out
+    # The SSE groups on a model that has SSE up to SSSE3: 16/32-bit
+    # streams on core2duo, 64-bit ones on qemu64 with SSSE3 added.
+    for run in 1 2 64:1 64:2; do
+        local args="--cpu core2duo" seed=$run name=sse-seed-$run
+        case $run in
+        64:*)
+            args="--mode 64 --cpu qemu64,+ssse3"
+            seed=${run#64:}
+            name=64bit-sse-seed-$seed
+            ;;
+        esac
+        out=$tmp/difftest-$name.out
         # shellcheck disable=SC2086
-        timeout "$hang_limit" $wrapper "$bin" --seed $seed --count 10000 \
-            --cpu core2duo --groups ssefp,ssecvt,ssemov,sseint \
+        timeout "$hang_limit" $wrapper "$bin" $args --seed $seed \
+            --count 10000 --groups ssefp,ssecvt,ssemov,sseint \
             >"$out" 2>&1
         status=$?
         case $status in
-        0) pass "difftest/sse-seed-$seed ($(grep -o '[0-9]* instructions' "$out" | head -n 1))" ;;
-        77) skip "difftest/sse-seed-$seed" "$(sed -n 's/^SKIP: //p' "$out" | head -n 1)" ;;
-        *) head -n 40 "$out"; fail "difftest/sse-seed-$seed" "exit status $status" ;;
+        0) pass "difftest/$name ($(grep -o '[0-9]* instructions' "$out" | head -n 1))" ;;
+        77) skip "difftest/$name" "$(sed -n 's/^SKIP: //p' "$out" | head -n 1)" ;;
+        *) head -n 40 "$out"; fail "difftest/$name" "exit status $status" ;;
         esac
     done
     # The x87 group alone, on a model with SSE3 (for FISTTP).

@@ -1,11 +1,13 @@
 /*
- * difftest: run seeded random streams of 32-bit user-mode integer
- * instructions on pcvm's interpreter and natively on the host CPU, and
- * compare the state after every instruction, the exception that ends each
- * stream and the sandbox memory afterwards (see tools/difftest/dt.h).
+ * difftest: run seeded random streams of 16-, 32- and 64-bit user-mode
+ * integer and SSE instructions on pcvm's interpreter and natively on the
+ * host CPU, and compare the state after every instruction (registers,
+ * x87/MMX/SSE state), the exception that ends each stream and the
+ * sandbox memory afterwards (see tools/difftest/dt.h).
  *
- *   difftest [--seed N] [--count N] [--groups a,b] [--cpu MODEL]
- *            [--len N] [--stream I] [--max-fail N] [--list] [-v]
+ *   difftest [--seed N] [--count N] [--groups a,b] [--cpu MODEL[,+feat]]
+ *            [--mode 16|32|64|both|all] [--len N] [--stream I]
+ *            [--max-fail N] [--list] [-v]
  *
  * Exit status: 0 no mismatch, 1 mismatches, 2 usage, 77 the host cannot
  * run the streams (not x86-64 Linux): the test is skipped.
@@ -21,7 +23,7 @@
 #define FL_CMP (DT_FL_COMPARE | DT_FL_IF)
 
 typedef struct Options {
-    int mode;               /* 16, 32, or 0 for both */
+    int mode;               /* 16, 32, 64, 0 for 16 and 32, 1 for all */
     uint64_t seed;
     uint64_t count;
     uint64_t group_mask;
@@ -39,7 +41,7 @@ typedef struct Cmp {
     const DtLayout *lay;
     const DtReport *host;
     int bad_step;           /* first step that differs, or -1 */
-    uint32_t bad_eip;       /* the instruction it ran */
+    uint64_t bad_eip;       /* the instruction it ran */
     uint64_t executed[32];  /* per group; [31]: setup */
     bool trace;
 } Cmp;
@@ -55,6 +57,15 @@ typedef struct Totals {
 
 static const char *const reg_names[8] = {"eax", "ecx", "edx", "ebx",
                                          "esp", "ebp", "esi", "edi"};
+static const char *const reg_names64[16] = {
+    "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+    "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
+
+/* Registers a stream's reports hold. */
+static unsigned nregs(const DtStream *s)
+{
+    return s->bits == 64 ? 16 : 8;
+}
 
 static int insn_index(const DtStream *s, uint32_t off)
 {
@@ -76,9 +87,10 @@ static uint32_t ip_base(const DtStream *s, const DtLayout *lay)
     return s->bits == 16 ? 0 : lay->code_base;
 }
 
-static int insn_at(const DtStream *s, const DtLayout *lay, uint32_t eip)
+static int insn_at(const DtStream *s, const DtLayout *lay, uint64_t eip)
 {
-    return insn_index(s, eip - ip_base(s, lay));
+    uint64_t off = eip - ip_base(s, lay);
+    return off < DT_CODE_SIZE ? insn_index(s, (uint32_t)off) : -1;
 }
 
 static void insn_text(const DtStream *s, const DtLayout *lay, int idx,
@@ -135,9 +147,9 @@ static bool fpu_equal(const DtFpu *a, const DtFpu *b, unsigned tol)
 }
 
 static bool regs_equal(const DtRegs *a, const DtRegs *b, uint32_t flag_mask,
-                       uint8_t reg_mask, unsigned fpu_tol)
+                       uint16_t reg_mask, unsigned n, unsigned fpu_tol)
 {
-    for (int i = 0; i < 8; i++) {
+    for (unsigned i = 0; i < n; i++) {
         if (!((reg_mask >> i) & 1) && a->r[i] != b->r[i]) {
             return false;
         }
@@ -154,8 +166,9 @@ static void print_xmm(const uint8_t *x)
     }
 }
 
-/* The x87/SSE state: all of it, or (against @other) what differs. */
-static void print_fpu(const DtFpu *f, const DtFpu *other)
+/* The x87/SSE state: all of it, or (against @other) what differs; @n
+ * is the number of general registers (16: XMM8-15 too). */
+static void print_fpu(const DtFpu *f, const DtFpu *other, unsigned n)
 {
     bool all = !other;
     if (all || f->mxcsr != other->mxcsr || f->fcw != other->fcw ||
@@ -163,9 +176,9 @@ static void print_fpu(const DtFpu *f, const DtFpu *other)
         printf("         mxcsr=%08x fcw=%04x fsw=%04x ftw=%02x\n", f->mxcsr,
                f->fcw, f->fsw, f->ftw);
     }
-    for (int i = 0; i < 8; i++) {
+    for (unsigned i = 0; i < (n == 16 ? 16u : 8u); i++) {
         if (all || memcmp(f->xmm[i], other->xmm[i], 16)) {
-            printf("         xmm%d=", i);
+            printf("         xmm%u=", i);
             print_xmm(f->xmm[i]);
             printf("\n");
         }
@@ -179,35 +192,48 @@ static void print_fpu(const DtFpu *f, const DtFpu *other)
     }
 }
 
-static void print_regs(const char *who, const DtRegs *r, const DtRegs *other)
+static void print_regs(const char *who, const DtRegs *r, const DtRegs *other,
+                       unsigned n)
 {
-    printf("  %-6s eip=%08x fl=%08x", who, r->eip, r->eflags & FL_CMP);
+    uint32_t fl = (uint32_t)r->eflags & FL_CMP;
+    if (n == 16) {
+        printf("  %-6s rip=%016" PRIx64 " fl=%08x", who, r->eip, fl);
+    } else {
+        printf("  %-6s eip=%08" PRIx64 " fl=%08x", who, r->eip, fl);
+    }
     if (other && (r->eflags & FL_CMP) != (other->eflags & FL_CMP)) {
         printf(" (differs: %08x)",
-               (r->eflags ^ other->eflags) & FL_CMP);
+               (uint32_t)(r->eflags ^ other->eflags) & FL_CMP);
     }
     printf("\n        ");
-    for (int i = 0; i < 8; i++) {
+    for (unsigned i = 0; i < n; i++) {
         bool diff = other && r->r[i] != other->r[i];
-        printf(" %s=%08x%s", reg_names[i], r->r[i], diff ? "*" : "");
-        if (i == 3) {
+        if (n == 16) {
+            printf(" %3s=%016" PRIx64 "%s", reg_names64[i], r->r[i],
+                   diff ? "*" : " ");
+        } else {
+            printf(" %s=%08" PRIx64 "%s", reg_names[i], r->r[i],
+                   diff ? "*" : "");
+        }
+        if (i % 4 == 3 && i + 1 < n) {
             printf("\n        ");
         }
     }
     printf("\n");
     if (other && memcmp(&r->fpu, &other->fpu, sizeof(r->fpu))) {
-        print_fpu(&r->fpu, other ? &other->fpu : NULL);
+        print_fpu(&r->fpu, other ? &other->fpu : NULL, n);
     }
 }
 
-static void on_step(void *opaque, unsigned step, uint32_t insn_eip,
+static void on_step(void *opaque, unsigned step, uint64_t insn_eip,
                     DtRegs *st)
 {
     Cmp *c = opaque;
     int idx = insn_at(c->s, c->lay, insn_eip);
     uint32_t fmask = idx >= 0 ? c->s->insn[idx].flag_mask : 0;
-    uint8_t rmask = idx >= 0 ? c->s->insn[idx].reg_mask : 0;
+    uint16_t rmask = idx >= 0 ? c->s->insn[idx].reg_mask : 0;
     unsigned ftol = idx >= 0 ? c->s->insn[idx].fpu_tol : 0;
+    unsigned n = nregs(c->s);
 
     if (st->eip == insn_eip) {
         /* An iteration of a REP string instruction that is not its last:
@@ -222,10 +248,10 @@ static void on_step(void *opaque, unsigned step, uint32_t insn_eip,
     if (c->trace) {
         char text[128];
         insn_text(c->s, c->lay, idx, text, sizeof(text));
-        printf("step %u: %08x %s\n", step, insn_eip, text);
-        print_regs("pcvm", st, NULL);
+        printf("step %u: %08" PRIx64 " %s\n", step, insn_eip, text);
+        print_regs("pcvm", st, NULL, n);
         if (step < c->host->nsteps) {
-            print_regs("host", &c->host->steps[step], st);
+            print_regs("host", &c->host->steps[step], st, n);
         }
     }
     if (step >= c->host->nsteps) {
@@ -236,13 +262,13 @@ static void on_step(void *opaque, unsigned step, uint32_t insn_eip,
         return;
     }
     const DtRegs *h = &c->host->steps[step];
-    if (c->bad_step < 0 && !regs_equal(st, h, fmask, rmask, ftol)) {
+    if (c->bad_step < 0 && !regs_equal(st, h, fmask, rmask, n, ftol)) {
         c->bad_step = (int)step;
         c->bad_eip = insn_eip;
     }
     /* Carry the host's undefined bits over, so they cannot spread. */
     st->eflags = (st->eflags & ~fmask) | (h->eflags & fmask);
-    for (int i = 0; i < 8; i++) {
+    for (unsigned i = 0; i < n; i++) {
         if ((rmask >> i) & 1) {
             st->r[i] = h->r[i];
         }
@@ -266,12 +292,51 @@ static unsigned end_tol(const DtStream *s, const DtEvent *host_end)
     return tol;
 }
 
-static bool events_equal(const DtEvent *a, const DtEvent *b, unsigned tol)
+/* The upper half of the 64-bit address space belongs to the host's
+ * kernel (and Linux keeps the last user page, below 2^47, for itself): a
+ * user access there faults with P set wherever the kernel has a page,
+ * which pcvm's sandbox cannot know. */
+static bool kernel_half(const DtEvent *e, unsigned n)
+{
+    return n == 16 && e->vec == 14 && e->cr2 >= 0x00007ffffffff000ULL;
+}
+
+/* Is the instruction at @eip a REPE/REPNE CMPS or SCAS? A fault in one
+ * of its later iterations shows the arithmetic flags of an unfinished
+ * instruction, the one thing not compared (docs/cpu-flags.md). */
+static bool rep_compare_at(const DtStream *s, const DtLayout *lay,
+                           uint64_t eip)
+{
+    int idx = insn_at(s, lay, eip);
+    if (idx < 0) {
+        return false;
+    }
+    const DtInsn *in = &s->insn[idx];
+    bool rep = false;
+    for (unsigned i = 0; i < in->len; i++) {
+        uint8_t b = s->code[in->off + i];
+        if (b == 0xf2 || b == 0xf3) {
+            rep = true;
+        } else if (b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e ||
+                   b == 0x64 || b == 0x65 || b == 0x66 || b == 0x67 ||
+                   b == 0xf0 || (s->bits == 64 && (b & 0xf0) == 0x40)) {
+            continue;
+        } else {
+            return rep && (b == 0xa6 || b == 0xa7 || b == 0xae || b == 0xaf);
+        }
+    }
+    return false;
+}
+
+static bool events_equal(const DtEvent *a, const DtEvent *b, unsigned n,
+                         uint32_t flag_mask, unsigned tol)
 {
     if (a->vec != b->vec) {
         return false;
     }
-    if ((a->vec == 13 || a->vec == 14 || a->vec == 17) && a->err != b->err) {
+    uint32_t emask = kernel_half(a, n) ? ~1u : ~0u;
+    if ((a->vec == 13 || a->vec == 14 || a->vec == 17) &&
+        ((a->err ^ b->err) & emask)) {
         return false;
     }
     if (a->vec == 14 && a->cr2 != b->cr2) {
@@ -280,7 +345,15 @@ static bool events_equal(const DtEvent *a, const DtEvent *b, unsigned tol)
     if (a->vec < 0) {
         return true;
     }
-    return regs_equal(&a->regs, &b->regs, 0, 0, tol);
+    return regs_equal(&a->regs, &b->regs, flag_mask, 0, n, tol);
+}
+
+/* The flags not compared in the end events of stream @s. */
+static uint32_t end_flag_mask(const DtStream *s, const DtLayout *lay,
+                              const DtEvent *e)
+{
+    return e->vec >= 0 && rep_compare_at(s, lay, e->regs.eip) ? DT_FL_ARITH
+                                                               : 0;
 }
 
 static const char *vec_name(int vec)
@@ -298,19 +371,19 @@ static const char *vec_name(int vec)
 }
 
 static void print_event(const char *who, const DtEvent *e,
-                        const DtEvent *other)
+                        const DtEvent *other, unsigned n)
 {
     printf("  %-6s %s", who, vec_name(e->vec));
     if (e->vec == 13 || e->vec == 14 || e->vec == 17) {
         printf(" err=%#x", e->err);
     }
     if (e->vec == 14) {
-        printf(" cr2=%08x", e->cr2);
+        printf(" cr2=%08" PRIx64, e->cr2);
     }
     printf("\n");
     if (e->vec >= 0) {
         print_regs("", &e->regs, other && other->vec >= 0 ? &other->regs
-                                                          : NULL);
+                                                          : NULL, n);
     }
 }
 
@@ -328,7 +401,9 @@ static bool run_pair(DtHost *host, DtEmu *emu, const DtStream *s,
     c->trace = trace;
     dt_emu_run(emu, s, erep, emem, on_step, c);
     return c->bad_step < 0 && erep->nsteps == hrep->nsteps &&
-           events_equal(&erep->end, &hrep->end, end_tol(s, &hrep->end)) &&
+           events_equal(&erep->end, &hrep->end, nregs(s),
+                        end_flag_mask(s, lay, &hrep->end),
+                        end_tol(s, &hrep->end)) &&
            !memcmp(hmem, emem, DT_SBX_SIZE);
 }
 
@@ -355,44 +430,47 @@ static void report(DtHost *host, DtEmu *emu, const DtStream *s,
                    Buffers *b, Cmp *c, bool verbose)
 {
     char text[128];
+    unsigned n = nregs(s);
     printf("MISMATCH seed %" PRIu64 " stream %" PRIu64 " (%u-bit)\n", seed,
            idx, s->bits);
     if (c->bad_step >= 0) {
         int i = insn_at(s, lay, c->bad_eip);
         insn_text(s, lay, i, text, sizeof(text));
-        printf("  after step %d: %08x %s [%s]\n", c->bad_step, c->bad_eip,
-               text, i >= 0 ? group_name(s->insn[i].group) : "?");
+        printf("  after step %d: %08" PRIx64 " %s [%s]\n", c->bad_step,
+               c->bad_eip, text,
+               i >= 0 ? group_name(s->insn[i].group) : "?");
         const DtRegs *before = c->bad_step > 0
                                    ? &b->host.steps[c->bad_step - 1]
                                    : &s->init;
-        print_regs("before", before, NULL);
+        print_regs("before", before, NULL, n);
         if ((unsigned)c->bad_step < b->host.nsteps &&
             memcmp(&b->host.steps[c->bad_step].fpu,
                    &b->emu.steps[c->bad_step].fpu, sizeof(DtFpu))) {
             printf("  x87/SSE state before:\n");
-            print_fpu(&before->fpu, &b->host.steps[c->bad_step].fpu);
+            print_fpu(&before->fpu, &b->host.steps[c->bad_step].fpu, n);
         }
         if ((unsigned)c->bad_step < b->host.nsteps) {
             print_regs("host", &b->host.steps[c->bad_step],
-                       &b->emu.steps[c->bad_step]);
+                       &b->emu.steps[c->bad_step], n);
         } else {
             printf("  host   ended before this step:\n");
-            print_event("host", &b->host.end, NULL);
+            print_event("host", &b->host.end, NULL, n);
         }
         print_regs("pcvm", &b->emu.steps[c->bad_step],
                    (unsigned)c->bad_step < b->host.nsteps
-                       ? &b->host.steps[c->bad_step] : NULL);
+                       ? &b->host.steps[c->bad_step] : NULL, n);
     } else if (b->emu.nsteps != b->host.nsteps ||
-               !events_equal(&b->emu.end, &b->host.end,
+               !events_equal(&b->emu.end, &b->host.end, n,
+                             end_flag_mask(s, lay, &b->host.end),
                              end_tol(s, &b->host.end))) {
-        uint32_t eip = b->host.end.vec >= 0 ? b->host.end.regs.eip
+        uint64_t eip = b->host.end.vec >= 0 ? b->host.end.regs.eip
                                             : b->emu.end.regs.eip;
         int i = insn_at(s, lay, eip);
         insn_text(s, lay, i, text, sizeof(text));
-        printf("  end of stream differs (host %u steps, pcvm %u) at %08x %s\n",
-               b->host.nsteps, b->emu.nsteps, eip, text);
-        print_event("host", &b->host.end, &b->emu.end);
-        print_event("pcvm", &b->emu.end, &b->host.end);
+        printf("  end of stream differs (host %u steps, pcvm %u) at %08"
+               PRIx64 " %s\n", b->host.nsteps, b->emu.nsteps, eip, text);
+        print_event("host", &b->host.end, &b->emu.end, n);
+        print_event("pcvm", &b->emu.end, &b->host.end, n);
     } else {
         /* Memory only: find the first instruction after which it
          * differs by cutting the stream short. */
@@ -426,7 +504,8 @@ static void report(DtHost *host, DtEmu *emu, const DtStream *s,
             }
         }
         if (b->host.nsteps) {
-            print_regs("host", &b->host.steps[b->host.nsteps - 1], NULL);
+            print_regs("host", &b->host.steps[b->host.nsteps - 1], NULL,
+                       n);
         }
     }
     if (verbose) {
@@ -464,13 +543,17 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: difftest [--seed N] [--count N] [--groups a,b,...] "
             "[--cpu MODEL]\n"
-            "                [--len N] [--mode 16|32|both] [--stream I] "
-            "[--max-fail N]\n"
-            "                [--list] [-v]\n"
+            "                [--len N] [--mode 16|32|64|both|all] "
+            "[--stream I]\n"
+            "                [--max-fail N] [--list] [-v]\n"
             "  --count N    instructions to execute (default 20000)\n"
             "  --len N      instructions per stream (default 48)\n"
-            "  --mode M     16-bit code, 32-bit code or both (default: both,\n"
-            "               one stream in four 16-bit, where the host can)\n"
+            "  --mode M     16-, 32- or 64-bit code, both 16 and 32 (the\n"
+            "               default: one stream in four 16-bit, where the\n"
+            "               host can), or all (every other stream 64-bit)\n"
+            "  --cpu MODEL  default pentium2, qemu64 when 64-bit code runs;\n"
+            "               features as -cpu takes them (qemu64,+ssse3); the\n"
+            "               SSE groups run where the model has SSSE3\n"
             "  --stream I   run only stream I and trace every step\n");
 }
 
@@ -479,7 +562,7 @@ static int parse_args(int argc, char **argv, Options *o)
     o->seed = 1;
     o->count = 20000;
     o->group_mask = (1ULL << dt_group_count) - 1;
-    o->cpu = "pentium2";
+    o->cpu = NULL;
     o->len = 48;
     o->only_stream = -1;
     o->max_fail = 10;
@@ -521,8 +604,10 @@ static int parse_args(int argc, char **argv, Options *o)
         } else if (!strcmp(a, "--stream")) {
             o->only_stream = strtoll(v, NULL, 0);
         } else if (!strcmp(a, "--mode")) {
-            o->mode = !strcmp(v, "both") ? 0 : atoi(v);
-            if (o->mode != 0 && o->mode != 16 && o->mode != 32) {
+            o->mode = !strcmp(v, "both") ? 0 : !strcmp(v, "all") ? 1
+                                                                : atoi(v);
+            if (o->mode != 0 && o->mode != 1 && o->mode != 16 &&
+                o->mode != 32 && o->mode != 64) {
                 usage(stderr);
                 return -1;
             }
@@ -532,6 +617,9 @@ static int parse_args(int argc, char **argv, Options *o)
             usage(stderr);
             return -1;
         }
+    }
+    if (!o->cpu) {
+        o->cpu = o->mode == 64 || o->mode == 1 ? "qemu64" : "pentium2";
     }
     return 0;
 }
@@ -633,10 +721,15 @@ int main(int argc, char **argv)
         if (o.only_stream >= 0 ? idx != first : t->insns >= o.count) {
             break;
         }
-        unsigned bits = o.mode ? (unsigned)o.mode
-                               : has16 && idx % 4 == 3 ? 16 : 32;
-        dt_gen_stream(s, &lay, o.seed, idx, o.group_mask | gen_flags, o.len,
-                      bits);
+        unsigned bits = o.mode > 1 ? (unsigned)o.mode
+                        : o.mode == 1 && idx % 2 == 0 ? 64
+                        : has16 && idx % 4 == 3 ? 16 : 32;
+        if (bits == 64) {
+            dt_gen_stream64(s, &lay, o.seed, idx, o.group_mask, o.len);
+        } else {
+            dt_gen_stream(s, &lay, o.seed, idx, o.group_mask | gen_flags,
+                          o.len, bits);
+        }
         Cmp c;
         bool trace = o.only_stream >= 0;
         if (trace) {
@@ -655,8 +748,8 @@ int main(int argc, char **argv)
         int v = b->host.end.vec;
         t->ends[v >= 0 && v < 20 ? v : v < 0 && v >= -3 ? 20 - v : 23]++;
         if (trace) {
-            print_event("host", &b->host.end, NULL);
-            print_event("pcvm", &b->emu.end, NULL);
+            print_event("host", &b->host.end, NULL, nregs(s));
+            print_event("pcvm", &b->emu.end, NULL, nregs(s));
         }
         if (!same) {
             t->mismatches++;
@@ -673,8 +766,10 @@ int main(int argc, char **argv)
            " streams, %" PRIu64 " instructions (%" PRIu64 " setup), %"
            PRIu64 " steps, %" PRIu64 " mismatching streams\n",
            o.seed, o.cpu,
-           o.mode == 16 ? "16-bit" : o.mode == 32 || !has16 ? "32-bit"
-                                                          : "16/32-bit",
+           o.mode == 64 ? "64-bit" : o.mode == 16 ? "16-bit"
+           : o.mode == 32 ? "32-bit"
+           : o.mode == 1 ? (has16 ? "16/32/64-bit" : "32/64-bit")
+           : !has16 ? "32-bit" : "16/32-bit",
            t->streams, t->insns, t->by_group[31], t->steps, t->mismatches);
     printf("  by group:");
     for (unsigned g = 0; g < dt_group_count; g++) {

@@ -207,7 +207,7 @@ int pic_ack(void *opaque)
 
 VcpuIntc pic_intc(PicState *s)
 {
-    VcpuIntc intc = {pic_ack, s};
+    VcpuIntc intc = {.ack = pic_ack, .opaque = s};
     return intc;
 }
 

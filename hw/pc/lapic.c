@@ -555,9 +555,22 @@ static int lapic_ack(void *opaque)
     return v;
 }
 
+static int lapic_get_tpr(void *opaque)
+{
+    Lapic *s = opaque;
+    return (int)(s->st.tpr & 0xff);
+}
+
+static void lapic_set_tpr(void *opaque, int tpr)
+{
+    Lapic *s = opaque;
+    s->st.tpr = (uint32_t)tpr & 0xff;
+    lapic_update(s);
+}
+
 VcpuIntc lapic_intc(Lapic *s)
 {
-    VcpuIntc intc = {lapic_ack, s};
+    VcpuIntc intc = {lapic_ack, s, lapic_get_tpr, lapic_set_tpr};
     return intc;
 }
 

@@ -23,8 +23,11 @@
  * An EOI for a level-triggered vector is broadcast to the EOI listeners
  * (the IOAPIC clears its remote IRR).
  *
+ * CR8 is the TPR's bits 7:4: lapic_intc() carries the hooks the CPU
+ * reads and writes it through.
+ *
  * Not modelled: x2APIC, the APIC base MSR's relocation and global disable
- * (the CPU owns that MSR), CR8 (TPR) coupling, EOI broadcast suppression.
+ * (the CPU owns that MSR), EOI broadcast suppression.
  */
 #ifndef PCVM_HW_LAPIC_H
 #define PCVM_HW_LAPIC_H

@@ -5,7 +5,7 @@
 ; at MOV CR3, #GP for reserved bits), reserved-bit faults above the
 ; physical width and for bit 63 (XD) on a CPU without NX, and EFER.NXE
 ; refused on that CPU.
-; pcvm-args: -no-reboot
+; pcvm-args: -no-reboot -cpu pentium2
 ; kvm-needs: paging
 %include "guest.inc"
 %include "pm.inc"

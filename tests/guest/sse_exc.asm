@@ -5,6 +5,7 @@
 ; CR0.EM or without CR4.OSFXSR (the MMX forms need no OSFXSR); CPUID.
 ; kvm-needs: cpuid
 ; pcvm-args: -cpu core2duo
+; kvm-needs: cpuid
 ; expect: sse_exc ok
 %include "guest.inc"
 %include "sse.inc"

@@ -3,6 +3,7 @@
 ; it is #GP, FXSAVE's MXCSR_MASK is 0xffbf).
 ; kvm-needs: cpuid
 ; pcvm-args: -cpu pentium3
+; kvm-needs: cpuid
 ; expect: sse_p3 ok
 %include "guest.inc"
 %include "sse.inc"

@@ -46,7 +46,7 @@ static Fixture *fixture_new(void)
         f->cpu[i] = lapic_new(f->bus, i, c);
         ck_assert_ptr_nonnull(f->cpu[i]);
     }
-    lapic_set_extint(f->cpu[0], (VcpuIntc){pic_ack, f});
+    lapic_set_extint(f->cpu[0], (VcpuIntc){.ack = pic_ack, .opaque = f});
     machine_reset(f->t->m, RESET_COLD);
     return f;
 }

@@ -1,6 +1,6 @@
-/* The page walk on a CPU model with NX (execute-disable), which no
- * built-in model advertises yet: PAE page tables built in RAM, accesses
- * through the TLB, #PF error codes including the I/D bit. */
+/* The page walk on a P6 (pentium2) with and without NX (execute-disable)
+ * added: PAE page tables built in RAM, accesses through the TLB, #PF
+ * error codes including the I/D bit. */
 #include "tests/unit/unit.h"
 
 #include <string.h>
@@ -37,7 +37,7 @@ static void rig_init(Rig *r, bool nx)
     ck_assert_ptr_nonnull(as_add_ram(r->as, "ram", 0, 16 << 20, 0));
     r->io = iobus_new(&r->log);
     r->clock = clock_new(CLOCK_MANUAL, 0);
-    r->model = *x86_cpu_model_default();
+    r->model = *x86_cpu_model_find("pentium2");
     if (nx) {
         r->model.features[FEAT_WORD_81_EDX] |= 1u << (X86_FEAT_NX & 31);
         r->model.max_ext_leaf = 0x80000001;

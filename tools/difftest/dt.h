@@ -2,8 +2,9 @@
  * difftest: pcvm's interpreter against the host CPU on random instruction
  * streams (tools/difftest.c is the driver).
  *
- * Promise: a stream is a block of 32-bit user-mode code plus an initial
- * register file and sandbox contents, all derived from one seed. Both
+ * Promise: a stream is a block of 16-, 32- or 64-bit user-mode code plus
+ * an initial register file and sandbox contents, all derived from one
+ * seed. Both
  * runners execute it single-stepped (EFLAGS.TF set from the first
  * instruction on) in the same flat address layout and report the state
  * after every instruction, the event that ended the stream (every stream
@@ -32,6 +33,7 @@ typedef struct DtLayout {
     uint32_t stack_lo, stack_hi; /* initial ESP range, in the sandbox */
     uint32_t stub_base;          /* the host's entry stub (read/execute) */
     uint32_t scratch_base;       /* its data page (read/write) */
+    uint32_t gs_base;            /* GS base of 64-bit streams (mid-sandbox) */
 } DtLayout;
 
 /* The layout for a code base (0x1000 where the host lets us map page 1,
@@ -42,7 +44,8 @@ void dt_layout_init(DtLayout *lay, uint32_t code_base);
 
 /* --- state --- */
 
-enum { DT_EAX, DT_ECX, DT_EDX, DT_EBX, DT_ESP, DT_EBP, DT_ESI, DT_EDI };
+enum { DT_EAX, DT_ECX, DT_EDX, DT_EBX, DT_ESP, DT_EBP, DT_ESI, DT_EDI,
+       DT_R8, DT_R9, DT_R10, DT_R11, DT_R12, DT_R13, DT_R14, DT_R15 };
 
 #define DT_FL_CF 0x0001u
 #define DT_FL_PF 0x0004u
@@ -61,11 +64,11 @@ enum { DT_EAX, DT_ECX, DT_EDX, DT_EBX, DT_ESP, DT_EBP, DT_ESI, DT_EDI };
 #define DT_FL_COMPARE (DT_FL_ARITH | DT_FL_TF | DT_FL_DF | DT_FL_NT | \
                        DT_FL_AC | DT_FL_ID)
 
-/* The x87/MMX/SSE state: what FXSAVE shows of it in 32-bit code. The
- * x87 registers are in physical order (R0-R7, MMi = Ri's significand),
- * not stack order. */
+/* The x87/MMX/SSE state: what FXSAVE shows of it. The x87 registers are
+ * in physical order (R0-R7, MMi = Ri's significand), not stack order.
+ * 16/32-bit streams hold XMM0-7 (the rest zero), 64-bit ones XMM0-15. */
 typedef struct DtFpu {
-    uint8_t xmm[8][16];
+    uint8_t xmm[16][16];
     uint64_t st_mant[8];
     uint16_t st_exp[8];
     uint32_t mxcsr;
@@ -75,26 +78,28 @@ typedef struct DtFpu {
     uint8_t pad[7];
 } DtFpu;
 
+/* The register file: 8 registers (zero-extended) for 16/32-bit streams,
+ * 16 for 64-bit ones; eip holds RIP. */
 typedef struct DtRegs {
-    uint32_t r[8];
-    uint32_t eflags;
-    uint32_t eip;
+    uint64_t r[16];
+    uint64_t eflags;
+    uint64_t eip;
     DtFpu fpu;
 } DtRegs;
 
-/* The FXSAVE image of a DtFpu (512 bytes, FCW FSW FTW MXCSR ST0-7
- * XMM0-7; the rest zero), and back. */
-void dt_fpu_to_fxsave(const DtFpu *f, uint8_t *img);
+/* The FXSAVE image of a DtFpu (512 bytes, FCW FSW FTW MXCSR ST0-7 and
+ * the first @nxmm XMM registers, 8 or 16; the rest zero), and back. */
+void dt_fpu_to_fxsave(const DtFpu *f, uint8_t *img, unsigned nxmm);
 /* The state after FNINIT with MXCSR at its reset value. */
 void dt_fpu_default(DtFpu *f);
-void dt_fpu_from_fxsave(DtFpu *f, const uint8_t *img);
+void dt_fpu_from_fxsave(DtFpu *f, const uint8_t *img, unsigned nxmm);
 
 
 /* What ended a stream. */
 typedef struct DtEvent {
     int vec;          /* exception vector, or a DT_END_* below */
     uint32_t err;     /* error code (#GP, #PF, #AC; else 0) */
-    uint32_t cr2;     /* faulting address (#PF) */
+    uint64_t cr2;     /* faulting address (#PF) */
     DtRegs regs;      /* at the fault (or after a trap) */
 } DtEvent;
 
@@ -124,7 +129,7 @@ typedef struct DtInsn {
     uint8_t len;
     uint8_t group;      /* index in dt_groups, or DT_GROUP_SETUP */
     uint32_t flag_mask; /* EFLAGS bits not compared after it */
-    uint8_t reg_mask;   /* registers not compared after it (bit per reg) */
+    uint16_t reg_mask;  /* registers not compared after it (bit per reg) */
     uint8_t fpu_tol;    /* DT_FPU_*: how the x87 state may differ */
 } DtInsn;
 
@@ -141,7 +146,8 @@ typedef struct DtStream {
     unsigned len;           /* bytes of code (the rest is HLT) */
     uint8_t bits;           /* 32: flat 32-bit segments; 16: 16-bit code
                                based at code_base, 64 KiB data segments
-                               based at 0 (LDT descriptors on the host) */
+                               based at 0 (LDT descriptors on the host);
+                               64: 64-bit code, GS based at gs_base */
     DtInsn insn[DT_MAX_INSNS];
     unsigned ninsn;
     DtRegs init;            /* eip at the first byte, TF set */
@@ -154,10 +160,13 @@ typedef struct DtStream {
 #define DT_SEL_DATA32 0x2b
 #define DT_SEL_CODE16 0x07
 #define DT_SEL_DATA16 0x0f
+#define DT_SEL_CODE64 0x33
 
-/* The host enters a stream through a 32-bit stub that loads the initial
- * state from the scratch page. pcvm maps both pages too, with the same
+/* The host enters a stream through a stub that loads the initial state
+ * from the scratch page (32-bit code at stub_base, 64-bit code at
+ * stub_base + DT_STUB64). pcvm maps both pages too, with the same
  * contents, so a stray access finds the same memory on both sides. */
+#define DT_STUB64 0x800u
 void dt_build_stub(uint8_t *page, const DtLayout *lay);
 void dt_fill_scratch(uint8_t *page, const DtLayout *lay, const DtRegs *init,
                      unsigned bits);
@@ -173,7 +182,7 @@ typedef void DtGenFn(DtGen *g);
 typedef struct DtGroup {
     const char *name;
     const char *what;
-    DtGenFn *gen;
+    DtGenFn *gen;           /* NULL: no 16/32-bit generator */
     unsigned weight;        /* share when all groups are on */
     bool sse;               /* needs SSE up to SSSE3 (and its initial
                                x87/SSE state) */
@@ -191,6 +200,10 @@ extern const unsigned dt_group_count;
 void dt_gen_stream(DtStream *s, const DtLayout *lay, uint64_t seed,
                    uint64_t index, uint64_t group_mask, unsigned ninsn,
                    unsigned bits);
+/* The same for 64-bit code (gen64.c); groups without a 64-bit generator
+ * (bcd) are left out. */
+void dt_gen_stream64(DtStream *s, const DtLayout *lay, uint64_t seed,
+                     uint64_t index, uint64_t group_mask, unsigned ninsn);
 /* The sandbox contents of a stream. */
 void dt_fill_sandbox(uint8_t *buf, uint64_t mem_seed);
 /* A copy of @s cut after its first @n instructions. */
@@ -209,7 +222,7 @@ void dt_emu_free(DtEmu *e);
  * each step, @step (if not NULL) sees the state and the address of the
  * instruction that ran, and may change the state (the driver carries
  * undefined flags over from the host); @rep keeps the unchanged state. */
-typedef void DtStepFn(void *opaque, unsigned step, uint32_t insn_eip,
+typedef void DtStepFn(void *opaque, unsigned step, uint64_t insn_eip,
                       DtRegs *state);
 void dt_emu_run(DtEmu *e, const DtStream *s, DtReport *rep,
                 uint8_t *sbx_out, DtStepFn *step, void *opaque);
@@ -218,7 +231,8 @@ void dt_emu_run(DtEmu *e, const DtStream *s, DtReport *rep,
 typedef struct DtHost DtHost;
 /* NULL with a reason in @err when this host cannot run 32-bit user code
  * (not x86-64 Linux, no compatibility segment, low memory unavailable).
- * *@has16 tells whether it can run 16-bit streams too. */
+ * *@has16 tells whether it can run 16-bit streams too; 64-bit streams
+ * run wherever 32-bit ones do. */
 DtHost *dt_host_new(DtLayout *lay, bool *has16, char *err, size_t errlen);
 void dt_host_free(DtHost *h);
 void dt_host_run(DtHost *h, const DtStream *s, DtReport *rep,

@@ -1,9 +1,10 @@
 /*
  * The pcvm runner: an X86Cpu put straight into flat 32-bit protected mode
- * at CPL 3 (segment caches set by hand, as the host's user segments look),
- * with PAE paging that maps the code read-only and the sandbox read/write
- * and no-execute at the host's addresses, so page faults come out as on
- * the host. Exceptions stop the run through the CPU's exception hook.
+ * (or 64-bit mode, for 64-bit streams) at CPL 3 (segment caches set by
+ * hand, as the host's user segments look), with PAE (or 4-level) paging
+ * that maps the code read-only and the sandbox read/write and no-execute
+ * at the host's addresses, so page faults come out as on the host.
+ * Exceptions stop the run through the CPU's exception hook.
  */
 #include "tools/difftest/dt.h"
 
@@ -23,6 +24,16 @@
 #define EMU_RAM (4u << 20)
 #define EMU_DATA 0x100000u  /* physical home of the code and sandbox */
 #define EMU_PT 0x300000u    /* PDPT, then a page directory and a table */
+#define EMU_PML4 (EMU_PT + 0x3000) /* long mode: PML4, then its PDPT */
+#define EMU_PDPT64 (EMU_PT + 0x4000)
+/* 64-bit streams: a copy of the user part of the host's GDT, mapped for
+ * the supervisor at GDT_LIN in the upper half (the host kernel's). */
+#define EMU_KPDPT (EMU_PT + 0x5000)
+#define EMU_KPD (EMU_PT + 0x6000)
+#define EMU_KPT (EMU_PT + 0x7000)
+#define EMU_GDT (EMU_PT + 0x8000)
+#define GDT_LIN 0xffffffffffe00000ULL
+#define GDT_LIMIT 0x7f          /* Linux: 16 entries */
 
 #define PTE_P 1ULL
 #define PTE_RW 2ULL
@@ -31,6 +42,7 @@
 
 struct DtEmu {
     DtLayout lay;
+    CpuModel model;     /* -cpu NAME[,+feature...], parsed */
     Log log;
     AddressSpace *as;
     IoBus *io;
@@ -63,8 +75,23 @@ static void build_page_tables(DtEmu *e)
 {
     uint32_t pdpt = EMU_PT, pd = EMU_PT + 0x1000, pt = EMU_PT + 0x2000;
     uint32_t first = e->lay.code_base;
-    memset(e->ram + EMU_PT, 0, 0x3000);
+    memset(e->ram + EMU_PT, 0, 0x9000);
     put64(e->ram + pdpt + 8 * (first >> 30), pd | PTE_P);
+    /* Long mode: PML4[0] -> a PDPT of its own (user-accessible entries,
+     * which legacy PDPTEs may not have) -> the same directory. */
+    put64(e->ram + EMU_PML4, EMU_PDPT64 | PTE_P | PTE_RW | PTE_US);
+    put64(e->ram + EMU_PDPT64 + 8 * (first >> 30),
+          pd | PTE_P | PTE_RW | PTE_US);
+    put64(e->ram + EMU_PML4 + 8 * 511, EMU_KPDPT | PTE_P | PTE_RW);
+    put64(e->ram + EMU_KPDPT + 8 * 511, EMU_KPD | PTE_P | PTE_RW);
+    put64(e->ram + EMU_KPD + 8 * 511, EMU_KPT | PTE_P | PTE_RW);
+    put64(e->ram + EMU_KPT, EMU_GDT | PTE_P | PTE_RW | PTE_NX);
+    /* The user segments as Linux has them (read with LAR on the host):
+     * 23 flat 32-bit code, 2B flat data, 33 64-bit code, all DPL 3 and
+     * accessed. */
+    put64(e->ram + EMU_GDT + 0x20, 0x00cffb000000ffffULL);
+    put64(e->ram + EMU_GDT + 0x28, 0x00cff3000000ffffULL);
+    put64(e->ram + EMU_GDT + 0x30, 0x00affb000000ffffULL);
     put64(e->ram + pd + 8 * ((first >> 21) & 511),
           pt | PTE_P | PTE_RW | PTE_US);
     for (uint32_t off = 0; off < DT_CODE_SIZE + DT_SBX_SIZE; off += DT_PAGE) {
@@ -95,9 +122,8 @@ static void set_seg(X86Seg *s, uint16_t sel, uint32_t base, uint32_t limit,
 DtEmu *dt_emu_new(const DtLayout *lay, const char *cpu_model, char *err,
                   size_t errlen)
 {
-    const CpuModel *model = x86_cpu_model_find(cpu_model);
-    if (!model) {
-        snprintf(err, errlen, "unknown CPU model %s", cpu_model);
+    CpuModel model;
+    if (x86_cpu_model_parse(cpu_model, &model, err, errlen)) {
         return NULL;
     }
     if ((lay->code_base >> 21) != ((lay->scratch_base + DT_PAGE - 1) >> 21)) {
@@ -110,6 +136,7 @@ DtEmu *dt_emu_new(const DtLayout *lay, const char *cpu_model, char *err,
         return NULL;
     }
     e->lay = *lay;
+    e->model = model;
     e->as = as_new(&e->log, "difftest");
     MemRegion *ram = as_add_ram(e->as, "ram", 0, EMU_RAM, 0);
     e->io = iobus_new(&e->log);
@@ -120,7 +147,7 @@ DtEmu *dt_emu_new(const DtLayout *lay, const char *cpu_model, char *err,
         return NULL;
     }
     e->ram = mr_host(ram);
-    e->cpu = x86_cpu_new(model, 0, e->as, e->io, e->clock, &e->log);
+    e->cpu = x86_cpu_new(&e->model, 0, e->as, e->io, e->clock, &e->log);
     if (!e->cpu) {
         snprintf(err, errlen, "out of memory");
         free(e);
@@ -150,11 +177,14 @@ void dt_emu_free(DtEmu *e)
     }
 }
 
-static void get_fpu(X86Cpu *cpu, DtFpu *f)
+/* The x87/SSE state; XMM8-15 only for 64-bit streams (@nxmm 16). */
+static void get_fpu(X86Cpu *cpu, DtFpu *f, unsigned nxmm)
 {
     memset(f, 0, sizeof(*f));
-    for (int i = 0; i < 8; i++) {
+    for (unsigned i = 0; i < nxmm; i++) {
         memcpy(f->xmm[i], cpu->xmm[i].b, 16);
+    }
+    for (int i = 0; i < 8; i++) {
         f->st_mant[i] = cpu->fpr[i].mant;
         f->st_exp[i] = cpu->fpr[i].sexp;
         if (fpu_tag_phys(cpu, (unsigned)i) != FTAG_EMPTY) {
@@ -168,12 +198,13 @@ static void get_fpu(X86Cpu *cpu, DtFpu *f)
 
 static void set_fpu(X86Cpu *cpu, const DtFpu *f)
 {
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 16; i++) {
         memcpy(cpu->xmm[i].b, f->xmm[i], 16);
+    }
+    for (int i = 0; i < 8; i++) {
         cpu->fpr[i].mant = f->st_mant[i];
         cpu->fpr[i].sexp = f->st_exp[i];
     }
-    memset(cpu->xmm + 8, 0, 8 * sizeof(cpu->xmm[0]));
     cpu->mxcsr = f->mxcsr;
     cpu->fcw = (f->fcw & FCW_VALID) | FCW_FIXED; /* as FXRSTOR loads it */
     cpu->ftw = 0;
@@ -186,19 +217,27 @@ static void set_fpu(X86Cpu *cpu, const DtFpu *f)
     fpu_retag(cpu);
 }
 
-static void get_state(X86Cpu *cpu, DtRegs *r)
+static void get_state(X86Cpu *cpu, DtRegs *r, unsigned bits)
 {
     memset(r, 0, sizeof(*r));
-    get_fpu(cpu, &r->fpu);
-    for (int i = 0; i < 8; i++) {
-        r->r[i] = (uint32_t)cpu->regs[i];
+    get_fpu(cpu, &r->fpu, bits == 64 ? 16 : 8);
+    if (bits == 64) {
+        for (int i = 0; i < 16; i++) {
+            r->r[i] = cpu->regs[i];
+        }
+        r->eip = cpu->rip;
+    } else {
+        for (int i = 0; i < 8; i++) {
+            r->r[i] = (uint32_t)cpu->regs[i];
+        }
+        r->eip = (uint32_t)cpu->rip;
     }
     r->eflags = x86_get_eflags(cpu);
-    r->eip = (uint32_t)cpu->rip;
 }
 
-static void set_flags(X86Cpu *cpu, uint32_t fl)
+static void set_flags(X86Cpu *cpu, uint64_t fl64)
 {
+    uint32_t fl = (uint32_t)fl64;
     cpu->eflags = (fl & ~FL_ARITH) | FL_FIXED;
     cpu->cc_op = CC_OP_EFLAGS;
     cpu->cc_src = fl & FL_ARITH;
@@ -214,7 +253,13 @@ static void reset_cpu(DtEmu *e, const DtStream *s)
                     (3u << SEGF_DPL_SHIFT);
     uint32_t data = SEGF_P | SEGF_S | SEGF_RW | SEGF_A |
                     (3u << SEGF_DPL_SHIFT);
-    if (s->bits == 32) {
+    if (s->bits == 64) {
+        /* The host's 64-bit user segments: CS 0x33, SS/DS/ES 0x2b. */
+        set_seg(&cpu->seg[R_CS], DT_SEL_CODE64, 0, 0xffffffffu,
+                code | SEGF_L | SEGF_G);
+        set_seg(&cpu->seg[R_SS], DT_SEL_DATA32, 0, 0xffffffffu,
+                data | SEGF_DB | SEGF_G);
+    } else if (s->bits == 32) {
         /* The host's user segments: CS 0x23, DS/ES/SS 0x2b. */
         code |= SEGF_DB | SEGF_G;
         data |= SEGF_DB | SEGF_G;
@@ -234,13 +279,23 @@ static void reset_cpu(DtEmu *e, const DtStream *s)
     /* As Linux sets it up: CR0.AM on, so EFLAGS.AC checks alignment. */
     cpu->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_PG;
     cpu->cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
-    cpu->efer = EFER_NXE;
-    cpu->cr3 = EMU_PT;
     cpu->cr2 = 0;
-    /* PAE keeps the PDPTEs loaded from CR3 in the CPU. */
-    x86_load_pdptes(cpu, EMU_PT);
+    if (s->bits == 64) {
+        cpu->gdt.base = GDT_LIN;
+        cpu->gdt.limit = GDT_LIMIT;
+        set_seg(&cpu->ldt, 0, 0, 0, 0);
+        /* GS based in the sandbox, as the host runner sets it. */
+        cpu->seg[R_GS].base = e->lay.gs_base;
+        cpu->efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
+        cpu->cr3 = EMU_PML4;
+    } else {
+        cpu->efer = EFER_NXE;
+        cpu->cr3 = EMU_PT;
+        /* PAE keeps the PDPTEs loaded from CR3 in the CPU. */
+        x86_load_pdptes(cpu, EMU_PT);
+    }
     memset(cpu->regs, 0, sizeof(cpu->regs));
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < (s->bits == 64 ? 16 : 8); i++) {
         cpu->regs[i] = init->r[i];
     }
     cpu->rip = init->eip;
@@ -278,7 +333,7 @@ void dt_emu_run(DtEmu *e, const DtStream *s, DtReport *rep,
         e->vec = -1;
         X86ExitReason why = x86_cpu_exec(cpu, 1000000);
         DtRegs st;
-        get_state(cpu, &st);
+        get_state(cpu, &st, s->bits);
         if (why != X86_EXIT_EXCEPTION) {
             rep->end.vec = DT_END_TIMEOUT;
             rep->end.regs = st;
@@ -292,10 +347,11 @@ void dt_emu_run(DtEmu *e, const DtStream *s, DtReport *rep,
             rep->steps[rep->nsteps++] = st;
             if (step) {
                 DtRegs fixed = st;
-                step(opaque, rep->nsteps - 1, (uint32_t)cpu->insn_start,
-                     &fixed);
+                uint64_t at = cpu->insn_start;
+                step(opaque, rep->nsteps - 1,
+                     s->bits == 64 ? at : (uint32_t)at, &fixed);
                 if (memcmp(&fixed, &st, sizeof(st))) {
-                    for (int i = 0; i < 8; i++) {
+                    for (int i = 0; i < (s->bits == 64 ? 16 : 8); i++) {
                         cpu->regs[i] = fixed.r[i];
                     }
                     set_flags(cpu, fixed.eflags);
@@ -308,7 +364,8 @@ void dt_emu_run(DtEmu *e, const DtStream *s, DtReport *rep,
         }
         rep->end.vec = e->vec;
         rep->end.err = e->err < 0 ? 0 : (uint32_t)e->err;
-        rep->end.cr2 = e->vec == EXC_PF ? (uint32_t)cpu->cr2 : 0;
+        rep->end.cr2 = e->vec != EXC_PF ? 0
+                       : s->bits == 64 ? cpu->cr2 : (uint32_t)cpu->cr2;
         rep->end.regs = st;
         break;
     }

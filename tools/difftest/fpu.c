@@ -26,7 +26,7 @@ void dt_fpu_default(DtFpu *f)
     f->mxcsr = 0x1f80;
 }
 
-void dt_fpu_to_fxsave(const DtFpu *f, uint8_t *img)
+void dt_fpu_to_fxsave(const DtFpu *f, uint8_t *img, unsigned nxmm)
 {
     memset(img, 0, 512);
     memcpy(img + FX_FCW, &f->fcw, 2);
@@ -37,11 +37,13 @@ void dt_fpu_to_fxsave(const DtFpu *f, uint8_t *img)
         unsigned p = (top_of(f->fsw) + i) & 7;
         memcpy(img + FX_ST + 16 * i, &f->st_mant[p], 8);
         memcpy(img + FX_ST + 16 * i + 8, &f->st_exp[p], 2);
+    }
+    for (unsigned i = 0; i < nxmm && i < 16; i++) {
         memcpy(img + FX_XMM + 16 * i, f->xmm[i], 16);
     }
 }
 
-void dt_fpu_from_fxsave(DtFpu *f, const uint8_t *img)
+void dt_fpu_from_fxsave(DtFpu *f, const uint8_t *img, unsigned nxmm)
 {
     memset(f, 0, sizeof(*f));
     memcpy(&f->fcw, img + FX_FCW, 2);
@@ -52,6 +54,8 @@ void dt_fpu_from_fxsave(DtFpu *f, const uint8_t *img)
         unsigned p = (top_of(f->fsw) + i) & 7;
         memcpy(&f->st_mant[p], img + FX_ST + 16 * i, 8);
         memcpy(&f->st_exp[p], img + FX_ST + 16 * i + 8, 2);
+    }
+    for (unsigned i = 0; i < nxmm && i < 16; i++) {
         memcpy(f->xmm[i], img + FX_XMM + 16 * i, 16);
     }
 }

@@ -15,34 +15,26 @@
 #include <string.h>
 
 
-/* --- random numbers (splitmix64) --- */
+/* --- random numbers (vals.c) --- */
 
 static uint64_t mix64(uint64_t z)
 {
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    return dt_mix64(z);
 }
 
 uint64_t rnd(DtGen *g)
 {
-    g->rng += 0x9e3779b97f4a7c15ULL;
-    return mix64(g->rng);
+    return dt_rnd(&g->rng);
 }
 
 uint32_t rn(DtGen *g, uint32_t n)
 {
-    return n ? (uint32_t)(rnd(g) % n) : 0;
+    return dt_rn(&g->rng, n);
 }
 
 bool chance(DtGen *g, unsigned percent)
 {
-    return rn(g, 100) < percent;
-}
-
-static uint32_t size_mask32(unsigned size)
-{
-    return size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+    return dt_chance(&g->rng, percent);
 }
 
 /* Operand size for prefixes(): bytes for 2 and 4, 0 for byte operands
@@ -62,42 +54,7 @@ static unsigned pick_os(DtGen *g, unsigned pct)
 /* A value likely to find edge cases. */
 uint32_t interesting(DtGen *g, unsigned size)
 {
-    static const uint32_t edges[] = {
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0xf, 0x10, 0x11, 0x1f, 0x20,
-        0x3f, 0x40, 0x7f, 0x80, 0x81, 0x99, 0x9a, 0xfe, 0xff, 0x100, 0x7ffe,
-        0x7fff, 0x8000, 0x8001, 0xfffe, 0xffff, 0x10000, 0x7fffffff,
-        0x80000000, 0x80000001, 0xfffffffe, 0xffffffff, 0x55555555,
-        0xaaaaaaaa, 0x0f0f0f0f, 0x12345678,
-    };
-    uint32_t v;
-    switch (rn(g, 6)) {
-    case 0:
-    case 1:
-        v = edges[rn(g, sizeof(edges) / sizeof(edges[0]))];
-        break;
-    case 2:
-        /* Edges of the operand size, and their negations. */
-        switch (rn(g, 4)) {
-        case 0: v = 1u << (8 * size - 1); break;
-        case 1: v = (1u << (8 * size - 1)) - 1; break;
-        case 2: v = size_mask32(size); break;
-        default: v = 0; break;
-        }
-        if (chance(g, 30)) {
-            v += rn(g, 3) - 1;
-        }
-        break;
-    case 3:
-        v = rn(g, 256);
-        if (chance(g, 50)) {
-            v = (uint32_t)-(int32_t)v;
-        }
-        break;
-    default:
-        v = (uint32_t)rnd(g);
-        break;
-    }
-    return v & size_mask32(size);
+    return dt_interesting32(&g->rng, size);
 }
 
 /* --- emitting --- */
@@ -430,7 +387,8 @@ static void ea16(DtGen *g, Ea *e, uint32_t want)
         e->disp_size = 2;
     }
     if (!chance(g, 80)) {
-        return; /* whatever the registers hold */
+        e->wild = true; /* whatever the registers hold */
+        return;
     }
     uint32_t rest = want - e->disp;
     if (r2[e->rm] >= 0) {
@@ -541,6 +499,7 @@ static void ea32(DtGen *g, Ea *e, uint32_t addr)
         e->sib = (uint8_t)(rn(g, 4) << 6 | 4 << 3 | (unsigned)base);
         return;
     case 7: /* [esp + disp8]: the stack, wherever ESP is now */
+        e->wild = true;
         e->has_sib = true;
         e->rm = 4;
         e->mod = 1;
@@ -1841,6 +1800,9 @@ const DtGroup dt_groups[] = {
     {"x87", "x87 loads, stores, arithmetic, compares, transcendentals, "
      "control, FSTENV FSAVE and their restores, random FCW", gen_x87, 30,
      false},
+    /* 64-bit streams only (gen64.c): no 16/32-bit generator. */
+    {"far", "JMP CALL RET far, IRETQ (to compatibility mode and back), "
+     "MOV Sreg, LAR LSL VERR VERW", NULL, 3, false},
 };
 
 const unsigned dt_group_count = sizeof(dt_groups) / sizeof(dt_groups[0]);
@@ -1849,7 +1811,7 @@ static void gen_item(DtGen *g, bool allow_branch)
 {
     unsigned total = 0;
     for (unsigned i = 0; i < dt_group_count; i++) {
-        if (((g->group_mask >> i) & 1) &&
+        if (((g->group_mask >> i) & 1) && dt_groups[i].gen &&
             (allow_branch || dt_groups[i].gen != gen_branch) &&
             (g->depth == 0 || dt_groups[i].gen != gen_fault)) {
             total += dt_groups[i].weight;
@@ -1860,7 +1822,7 @@ static void gen_item(DtGen *g, bool allow_branch)
     }
     uint32_t pick = rn(g, total);
     for (unsigned i = 0; i < dt_group_count; i++) {
-        if (!((g->group_mask >> i) & 1) ||
+        if (!((g->group_mask >> i) & 1) || !dt_groups[i].gen ||
             (!allow_branch && dt_groups[i].gen == gen_branch) ||
             (g->depth > 0 && dt_groups[i].gen == gen_fault)) {
             continue;
@@ -1886,18 +1848,82 @@ void dt_layout_init(DtLayout *lay, uint32_t code_base)
     /* A gap of unmapped pages, then the stub and its data. */
     lay->stub_base = lay->sbx_base + DT_SBX_SIZE + 0x10000;
     lay->scratch_base = lay->stub_base + DT_PAGE;
+    lay->gs_base = lay->sbx_base + DT_SBX_SIZE / 2;
 }
 
 #define SCRATCH_STACK 0x800u
 
 /* Scratch page layout: the registers (0-31), EFLAGS (32), DS ES SS (36,
- * 38, 40), the far pointer to the stream (44: offset, 48: selector). */
+ * 38, 40), the far pointer to the stream (44: offset, 48: selector).
+ * 64-bit streams: 16 registers (0-127), RFLAGS (128), the entry (136),
+ * DS and ES (144). */
 #define SCR_EFLAGS 32
 #define SCR_DS 36
 #define SCR_ES 38
 #define SCR_SS 40
 #define SCR_ENTRY 44
+#define SCR64_RFLAGS 128
+#define SCR64_ENTRY 136
+#define SCR64_DS 144
 #define SCR_FX 0xa00 /* FXSAVE image of the initial x87/SSE state */
+
+/* The 64-bit stub at DT_STUB64: the registers but RSP from the scratch
+ * page, DS = ES = the user data selector, POPFQ (TF on), RSP, and a jump
+ * through the entry. Absolute [disp32] addressing: the page lies below
+ * 2 GiB. */
+static void build_stub64(uint8_t *p, uint32_t scratch)
+{
+    unsigned n = 0;
+#define PUT32(v)                                                               \
+    do {                                                                       \
+        uint32_t v_ = (v);                                                     \
+        memcpy(p + n, &v_, 4);                                                 \
+        n += 4;                                                                \
+    } while (0)
+    /* mov rsp, scratch + SCRATCH_STACK - 8 */
+    p[n++] = 0x48;
+    p[n++] = 0xc7;
+    p[n++] = 0xc4;
+    PUT32(scratch + SCRATCH_STACK - 8);
+    /* mov ds, [SCR64_DS]; mov es, [SCR64_DS] */
+    static const uint8_t sregs[2] = {3, 0};
+    for (unsigned i = 0; i < 2; i++) {
+        p[n++] = 0x8e;
+        p[n++] = (uint8_t)(sregs[i] << 3 | 4);
+        p[n++] = 0x25;
+        PUT32(scratch + SCR64_DS);
+    }
+    for (unsigned r = 0; r < 16; r++) {
+        if (r == DT_ESP) {
+            continue;
+        }
+        /* mov r64, [scratch + 8 * r] */
+        p[n++] = (uint8_t)(0x48 | (r >= 8 ? 4 : 0));
+        p[n++] = 0x8b;
+        p[n++] = (uint8_t)((r & 7) << 3 | 4);
+        p[n++] = 0x25;
+        PUT32(scratch + 8 * r);
+    }
+    /* fxrstor64 [scratch + SCR_FX]: XMM8-15 too */
+    p[n++] = 0x48;
+    p[n++] = 0x0f;
+    p[n++] = 0xae;
+    p[n++] = 0x0c;
+    p[n++] = 0x25;
+    PUT32(scratch + SCR_FX);
+    p[n++] = 0x9d; /* popfq */
+    /* mov rsp, [scratch + 8 * DT_ESP]; jmp [scratch + SCR64_ENTRY] */
+    p[n++] = 0x48;
+    p[n++] = 0x8b;
+    p[n++] = 0x24;
+    p[n++] = 0x25;
+    PUT32(scratch + 8 * DT_ESP);
+    p[n++] = 0xff;
+    p[n++] = 0x24;
+    p[n++] = 0x25;
+    PUT32(scratch + SCR64_ENTRY);
+#undef PUT32
+}
 
 /* Load the registers from the scratch page, POPFD (TF on), load the data
  * segments and ESP, and jump to the stream through a far pointer. */
@@ -1949,6 +1975,7 @@ void dt_build_stub(uint8_t *p, const DtLayout *lay)
         PUT32(scratch + where[i]);
     }
 #undef PUT32
+    build_stub64(p + DT_STUB64, scratch);
 }
 
 /* The scratch page as the stub leaves it. */
@@ -1958,17 +1985,30 @@ void dt_fill_scratch(uint8_t *page, const DtLayout *lay, const DtRegs *init,
     bool b16 = bits == 16;
     uint16_t data = b16 ? DT_SEL_DATA16 : DT_SEL_DATA32;
     uint16_t code = b16 ? DT_SEL_CODE16 : DT_SEL_CODE32;
-    uint32_t entry = init->eip;
+    uint32_t entry = (uint32_t)init->eip;
+    uint32_t eflags = (uint32_t)init->eflags;
     memset(page, 0, DT_PAGE);
-    memcpy(page, init->r, 32);
-    memcpy(page + SCR_EFLAGS, &init->eflags, 4);
+    if (bits == 64) {
+        memcpy(page, init->r, 128);
+        memcpy(page + SCR64_RFLAGS, &init->eflags, 8);
+        memcpy(page + SCR64_ENTRY, &init->eip, 8);
+        memcpy(page + SCR64_DS, &data, 2);
+        memcpy(page + SCRATCH_STACK - 8, &init->eflags, 8);
+        dt_fpu_to_fxsave(&init->fpu, page + SCR_FX, 16);
+        return;
+    }
+    for (int r = 0; r < 8; r++) {
+        uint32_t v = (uint32_t)init->r[r];
+        memcpy(page + 4 * r, &v, 4);
+    }
+    memcpy(page + SCR_EFLAGS, &eflags, 4);
     memcpy(page + SCR_DS, &data, 2);
     memcpy(page + SCR_ES, &data, 2);
     memcpy(page + SCR_SS, &data, 2);
     memcpy(page + SCR_ENTRY, &entry, 4);
     memcpy(page + SCR_ENTRY + 4, &code, 2);
-    memcpy(page + SCRATCH_STACK - 4, &init->eflags, 4);
-    dt_fpu_to_fxsave(&init->fpu, page + SCR_FX);
+    memcpy(page + SCRATCH_STACK - 4, &eflags, 4);
+    dt_fpu_to_fxsave(&init->fpu, page + SCR_FX, 8);
 }
 
 void dt_gen_stream(DtStream *s, const DtLayout *lay, uint64_t seed,
@@ -2009,6 +2049,7 @@ void dt_gen_stream(DtStream *s, const DtLayout *lay, uint64_t seed,
         g->stack_hi = 0xf800;
     }
 
+    memset(&s->init, 0, sizeof(s->init));
     for (int r = 0; r < 8; r++) {
         s->init.r[r] = interesting(g, 4);
     }

@@ -23,6 +23,7 @@
 #if defined(__x86_64__) && defined(__linux__)
 
 #include <asm/ldt.h>
+#include <asm/prctl.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -57,15 +58,21 @@ typedef struct HostChild {
     HostShm *shm;
     sigjmp_buf jb;
     bool entered;
+    bool in_stream;      /* between the stub and the end of a stream */
     uint32_t stub_base;
 } HostChild;
 
 static HostChild child;
 
 extern void dt_host_enter32(uint64_t target, uint64_t data_sel);
+extern void dt_host_enter64(uint64_t target);
 __asm__(".text\n"
         ".globl dt_host_enter32\n"
         ".type dt_host_enter32, @function\n"
+        ".globl dt_host_enter64\n"
+        ".type dt_host_enter64, @function\n"
+        "dt_host_enter64:\n"
+        "    jmp *%rdi\n"
         "dt_host_enter32:\n"
         "    mov %esi, %ds\n"
         "    mov %esi, %es\n"
@@ -76,11 +83,25 @@ __asm__(".text\n"
 static void regs_from_context(DtRegs *r, const ucontext_t *uc)
 {
     const greg_t *gr = uc->uc_mcontext.gregs;
-    /* The signal frame holds the FPU state in FXSAVE layout. */
+    bool b64 = child.shm->bits == 64;
+    memset(r, 0, sizeof(*r));
+    /* The signal frame holds the FPU state in FXSAVE layout; XMM8-15 are
+     * out of reach of 16/32-bit code. */
     if (uc->uc_mcontext.fpregs) {
-        dt_fpu_from_fxsave(&r->fpu, (const uint8_t *)uc->uc_mcontext.fpregs);
-    } else {
-        memset(&r->fpu, 0, sizeof(r->fpu));
+        dt_fpu_from_fxsave(&r->fpu, (const uint8_t *)uc->uc_mcontext.fpregs,
+                           b64 ? 16 : 8);
+    }
+    if (b64) {
+        static const int map[16] = {
+            REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI,
+            REG_RDI, REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13,
+            REG_R14, REG_R15};
+        for (int i = 0; i < 16; i++) {
+            r->r[i] = (uint64_t)gr[map[i]];
+        }
+        r->eflags = (uint64_t)gr[REG_EFL];
+        r->eip = (uint64_t)gr[REG_RIP];
+        return;
     }
     r->r[DT_EAX] = (uint32_t)gr[REG_RAX];
     r->r[DT_ECX] = (uint32_t)gr[REG_RCX];
@@ -117,7 +138,11 @@ static void child_signal(int sig, siginfo_t *si, void *ucv)
         siglongjmp(child.jb, 1);
     }
     unsigned cs = gr[REG_CSGSFS] & 0xffff;
-    if (cs != DT_SEL_CODE32 && cs != DT_SEL_CODE16) {
+    bool stream_cs = child.shm->bits == 64
+                         ? (cs == DT_SEL_CODE64 || cs == DT_SEL_CODE32) &&
+                               child.in_stream
+                         : cs == DT_SEL_CODE32 || cs == DT_SEL_CODE16;
+    if (!stream_cs) {
         /* A fault in the child's own 64-bit code: a runner bug. */
         rep->end.vec = DT_END_CRASH;
         rep->end.err = (uint32_t)sig;
@@ -127,7 +152,8 @@ static void child_signal(int sig, siginfo_t *si, void *ucv)
         if (!child.entered) {
             /* The stub's own steps; the one after its final jump lands on
              * the first instruction of the stream. */
-            if (cs != DT_SEL_CODE32 || eip - child.stub_base >= DT_PAGE) {
+            bool stub_cs = cs == DT_SEL_CODE32 || cs == DT_SEL_CODE64;
+            if (!stub_cs || eip - child.stub_base >= DT_PAGE) {
                 child.entered = true;
             }
             return;
@@ -141,7 +167,7 @@ static void child_signal(int sig, siginfo_t *si, void *ucv)
     }
     rep->end.vec = trapno;
     rep->end.err = (uint32_t)gr[REG_ERR];
-    rep->end.cr2 = trapno == 14 ? (uint32_t)(uintptr_t)si->si_addr : 0;
+    rep->end.cr2 = trapno == 14 ? (uint64_t)(uintptr_t)si->si_addr : 0;
     regs_from_context(&rep->end.regs, uc);
     siglongjmp(child.jb, 1);
 }
@@ -200,6 +226,10 @@ static __attribute__((noreturn)) void child_main(DtHost *h)
         _exit(16);
     }
 
+    /* GS of 64-bit streams points into the sandbox (glibc uses FS). */
+    if (syscall(SYS_arch_prctl, ARCH_SET_GS, (unsigned long)lay->gs_base)) {
+        _exit(17);
+    }
     child.shm = h->shm;
     child.stub_base = lay->stub_base;
     for (;;) {
@@ -218,10 +248,15 @@ static __attribute__((noreturn)) void child_main(DtHost *h)
         child.entered = false;
         if (sigsetjmp(child.jb, 1) == 0) {
             alarm(5);
+            child.in_stream = true;
+            if (child.shm->bits == 64) {
+                dt_host_enter64(lay->stub_base + DT_STUB64);
+            }
             dt_host_enter32(lay->stub_base, data_sel);
             __builtin_unreachable();
         }
         clear_ac();
+        child.in_stream = false;
         alarm(0);
         if (write(h->resp_fd, &one, 1) != 1) {
             _exit(1);
