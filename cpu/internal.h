@@ -226,6 +226,12 @@ __attribute__((noreturn)) void x86_unimplemented(X86Cpu *cpu,
 /* Drive the FERR# output from the x87 status (after RESET). */
 void x86_fpu_update_ferr(X86Cpu *cpu);
 
+/* A decoded instruction at cpu->rip (insn_start, next_rip and RF set up
+ * as a step does): run it as the interpreter's step would, with the
+ * single-step and data breakpoint traps (@tf: EFLAGS.TF as it began).
+ * tcg-lite runs single-stepped code through it. */
+void x86_exec_decoded(X86Cpu *cpu, const DecodedInsn *d, bool tf);
+
 /* Flush retired-instruction counts to the clock before touching devices,
  * so they see the right virtual time under -icount. */
 void x86_sync_icount(X86Cpu *cpu);

@@ -6,7 +6,8 @@
 #
 # Suites:
 #   unit   the check unit tests (tests/unit), one result per test case
-#   guest  the nasm guests (tests/guest/*.asm) run under `pcvm -bios`
+#   guest  the nasm guests (tests/guest/*.asm) run under `pcvm -bios`, with
+#          tcg-lite and again with the bare interpreter (same output)
 #   cli    command-line behaviour (tests/cli.tests)
 #   boot   real guests (tests/boot/*.sh), each may skip with a reason
 #   difftest  the interpreter against the host CPU (tools/difftest) on a
@@ -82,22 +83,32 @@ header() {
     sed -n "s/^; $2: \{0,1\}//p" "$1"
 }
 
+# run_guest_one BIN [interp]: one guest under tcg-lite (the default), or
+# under the bare interpreter, whose debug-console output must then be
+# exactly tcg-lite's (run that first).
 run_guest_one() {
-    local bin=$1 name src args expect_exit out status want got
+    local bin=$1 engine=${2:-} name test src args expect_exit out status
+    local want got accel=""
     name=$(basename "$bin" .bin)
+    test=guest/$name
+    if [ "$engine" = interp ]; then
+        test=guest-interp/$name
+        accel="-accel tcg,interp=on"
+    fi
     src=$top/tests/guest/$name.asm
-    [ -f "$src" ] || { fail "guest/$name" "no source $src"; return; }
+    [ -f "$src" ] || { fail "$test" "no source $src"; return; }
     args=$(header "$src" pcvm-args | tr '\n' ' ')
     expect_exit=$(header "$src" expect-exit | tail -n 1)
     [ -n "$expect_exit" ] || expect_exit=1
-    out=$tmp/$name.out
+    out=$tmp/$name.${engine:-tcg}.out
     # shellcheck disable=SC2086
     timeout "$hang_limit" $wrapper "$pcvm" -bios "$bin" -nographic \
         -debugcon "file:$out" -device isa-debug-exit -icount shift=0 \
-        $args </dev/null >"$tmp/$name.log" 2>&1
+        $accel $args </dev/null >"$tmp/$name.log" 2>&1
     status=$?
+    [ -f "$out" ] || : >"$out"
     if [ "$status" -eq 124 ]; then
-        fail "guest/$name" "hung (killed after ${hang_limit}s)"
+        fail "$test" "hung (killed after ${hang_limit}s)"
         return
     fi
     if [ "$status" -ne "$expect_exit" ]; then
@@ -108,28 +119,33 @@ run_guest_one() {
         else
             detail="exit status $status, expected $expect_exit$detail"
         fi
-        fail "guest/$name" "$detail"
+        fail "$test" "$detail"
         return
     fi
     if grep -q '^; expect: \{0,1\}' "$src"; then
         want=$tmp/$name.want
         header "$src" expect >"$want"
         got=$out
-        [ -f "$got" ] || : >"$got"
         if ! cmp -s "$want" "$got"; then
-            fail "guest/$name" "output differs: $(diff "$want" "$got" | head -n 5 | tr '\n' ' ')"
+            fail "$test" "output differs: $(diff "$want" "$got" | head -n 5 | tr '\n' ' ')"
             return
         fi
     fi
-    pass "guest/$name"
+    if [ "$engine" = interp ] && ! cmp -s "$tmp/$name.tcg.out" "$out"; then
+        fail "$test" "output differs from tcg-lite's: $(diff "$tmp/$name.tcg.out" "$out" | head -n 5 | tr '\n' ' ')"
+        return
+    fi
+    pass "$test"
 }
 
+# Every guest twice: tcg-lite, then the interpreter with the same output.
 run_guest() {
     local found=0
     for bin in "$guest_bins"/*.bin; do
         [ -f "$bin" ] || continue
         found=1
         run_guest_one "$bin"
+        run_guest_one "$bin" interp
     done
     [ $found -eq 1 ] || fail guest "no guest binaries in $guest_bins"
 }

@@ -1,0 +1,130 @@
+/*
+ * tcg-lite internals: translated blocks, the cache that holds them, the
+ * per-vCPU state. Shared by cache.c (storage, lookup, invalidation),
+ * translate.c (building blocks), run.c (executing them) and spec.c
+ * (specialised handlers). Not an interface for anything else.
+ */
+#ifndef PCVM_TCG_LITE_TB_H
+#define PCVM_TCG_LITE_TB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpu/decode.h"
+#include "cpu/internal.h"
+#include "tcg-lite/tcg.h"
+
+/* Most instructions in a block. */
+#define TB_MAX_INSNS 64
+#define TB_HASH_BITS 15
+#define TB_PAGE_HASH_BITS 12
+#define TB_JC_BITS 12
+
+/* How a block ends, for chaining. */
+enum {
+    TB_EXIT_NEXT,    /* falls through to link_pc[0] */
+    TB_EXIT_DIRECT,  /* a direct branch: link_pc[1] taken, [0] not taken */
+    TB_EXIT_INDIRECT, /* a branch to a computed target */
+    TB_EXIT_END,     /* an OPF_END instruction: back to the run loop */
+};
+
+typedef struct TcgPage TcgPage;
+typedef struct TcgBlock TcgBlock;
+
+/* One pre-decoded instruction. d.handler is the interpreter's handler or
+ * a specialised form of it (spec.c). */
+typedef struct TcgOp {
+    DecodedInsn d;
+} TcgOp;
+
+struct TcgBlock {
+    /* The key. */
+    uint64_t pc;         /* CS offset of the first instruction */
+    uint64_t cs_base;
+    uint32_t hflags;
+    uint16_t n_ops;
+    uint8_t valid;
+    uint8_t exit;        /* TB_EXIT_* */
+    uint64_t phys;       /* physical address of the first byte */
+    /* What validates a cached entry: the host bytes it was built from,
+     * reached again through the code TLB. */
+    const uint8_t *host;  /* first byte */
+    const uint8_t *host2; /* start of the second page, or NULL */
+    uint64_t end_off;     /* CS offset of the last byte (limit check) */
+    uint64_t rip_mask;    /* 0xffff, 0xffffffff or ~0 */
+    uint32_t size;        /* bytes of guest code */
+    uint32_t jc_index;
+    TcgBlock *hash_next;
+    /* Blocks on the same page (page[1]: the second page, if any). */
+    TcgPage *page[2];
+    TcgBlock *page_next[2];
+    /* Direct successors (followed only while still valid). */
+    uint64_t link_pc[2];
+    TcgBlock *link[2];
+    TcgOp ops[];
+};
+
+/* A guest page holding translated code, by its host address. */
+struct TcgPage {
+    uintptr_t host;       /* page-aligned host address */
+    TcgPage *next;        /* hash chain */
+    TcgBlock *blocks;     /* through page_next[] */
+    MemRegion *mr;        /* the RAM/ROM region and page offset in it */
+    uint64_t offset;
+    uint16_t lo, hi;      /* bytes [lo, hi) hold code */
+};
+
+typedef struct TcgVcpu {
+    TcgLite *t;
+    X86Cpu *cpu;
+    TcgBlock *jc[1 << TB_JC_BITS]; /* jump cache: by linear pc */
+} TcgVcpu;
+
+struct TcgLite {
+    AddressSpace *as;
+    Log *log;
+    uint8_t *arena;
+    size_t arena_size;
+    size_t arena_used;
+    uint64_t flush_gen;       /* incremented by every flush */
+    bool flush_pending;       /* the map changed: flush before running */
+    TcgBlock *hash[1 << TB_HASH_BITS];
+    TcgPage *pages[1 << TB_PAGE_HASH_BITS];
+    TcgVcpu **vcpus;
+    int nvcpus;
+    X86Cpu *running_cpu;      /* in a block right now, or NULL */
+    TcgBlock *running;
+    MemRegion **watched;      /* regions whose DIRTY_CODE hook is ours */
+    int nwatched;
+    bool chain;               /* -d nochain clears it */
+    TcgLiteStats stats;
+};
+
+/* cache.c */
+void *tb_alloc(TcgLite *t, size_t size);
+void tb_flush(TcgLite *t);
+TcgBlock *tb_hash_find(TcgLite *t, uint64_t phys, uint64_t pc,
+                       uint64_t cs_base, uint32_t hflags);
+/* Make @b findable and watch its pages; false if a page could not be
+ * watched (then the block must not be used). */
+bool tb_commit(TcgLite *t, TcgBlock *b, uint64_t phys2);
+/* Drop @b (it stays readable until the next flush). */
+void tb_invalidate(TcgLite *t, TcgBlock *b);
+static inline unsigned tb_jc_hash(uint64_t lin)
+{
+    return (unsigned)((lin ^ (lin >> TB_JC_BITS)) & ((1u << TB_JC_BITS) - 1));
+}
+
+/* translate.c: a block at cpu->rip (linear @lin, physical @phys, host
+ * bytes @host), or NULL when this instruction is better left to the
+ * interpreter. Raises what the fetch of the first instruction raises. */
+TcgBlock *tb_translate(TcgLite *t, X86Cpu *cpu, uint64_t lin, uint64_t phys,
+                       const uint8_t *host);
+
+/* spec.c: a specialised handler for @d, or NULL. */
+X86Handler *tb_specialize(const DecodedInsn *d, uint32_t hflags);
+
+/* run.c */
+bool tb_exec(X86Cpu *cpu, uint64_t budget);
+
+#endif
