@@ -168,6 +168,9 @@ typedef struct DtEmu DtEmu;
 DtEmu *dt_emu_new(const DtLayout *lay, const char *cpu_model, char *err,
                   size_t errlen);
 void dt_emu_free(DtEmu *e);
+/* Run through tcg-lite's translation cache instead of the bare
+ * interpreter; -1 when out of memory. */
+int dt_emu_use_tcg(DtEmu *e);
 /* Run @s; fills @rep and the sandbox after the run (@sbx_out). After
  * each step, @step (if not NULL) sees the state and the address of the
  * instruction that ran, and may change the state (the driver carries
