@@ -248,17 +248,7 @@ void x86_cpu_kick(X86Cpu *cpu)
 
 uint64_t x86_ea(X86Cpu *cpu, const DecodedInsn *d)
 {
-    uint64_t ea = (uint64_t)d->disp;
-    if (d->ea_flags & EA_BASE) {
-        ea += cpu->regs[d->base];
-    }
-    if (d->ea_flags & EA_INDEX) {
-        ea += cpu->regs[d->index] << d->scale;
-    }
-    if (d->ea_flags & EA_RIP) {
-        ea += cpu->next_rip;
-    }
-    return ea & addr_mask(d);
+    return x86_ea_calc(cpu, d);
 }
 
 static void dump_seg(FILE *f, const char *name, const X86Seg *s)

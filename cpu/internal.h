@@ -110,6 +110,22 @@ static inline void store_G(X86Cpu *cpu, const DecodedInsn *d, unsigned size,
  * wrapped to the address size. */
 uint64_t x86_ea(X86Cpu *cpu, const DecodedInsn *d);
 
+/* The same, inline (x86_ea runs it; so does tcg-lite). */
+static inline uint64_t x86_ea_calc(const X86Cpu *cpu, const DecodedInsn *d)
+{
+    uint64_t ea = (uint64_t)d->disp;
+    if (d->ea_flags & EA_BASE) {
+        ea += cpu->regs[d->base];
+    }
+    if (d->ea_flags & EA_INDEX) {
+        ea += cpu->regs[d->index] << d->scale;
+    }
+    if (d->ea_flags & EA_RIP) {
+        ea += cpu->next_rip;
+    }
+    return ea & size_mask(d->addrsize);
+}
+
 /* The E (ModRM.rm) operand, register or memory. */
 static inline uint64_t load_E(X86Cpu *cpu, const DecodedInsn *d,
                               unsigned size)

@@ -77,27 +77,18 @@ HANDLER(op_test_EI)
     x86_alu(cpu, ALU_AND, d->opsize, load_E(cpu, d, d->opsize), d->imm);
 }
 
-/* INC/DEC keep CF: remember it in cc_src. */
-static uint64_t incdec(X86Cpu *cpu, unsigned size, uint64_t v, bool dec)
-{
-    uint64_t cf = x86_cc_carry(cpu);
-    uint64_t r = (dec ? v - 1 : v + 1) & size_mask(size);
-    set_cc(cpu, dec ? CC_OP_DEC8 : CC_OP_INC8, size, r, cf, 0);
-    return r;
-}
-
 HANDLER(op_inc_r)
 {
     unsigned r = opcode_reg(d, d->opsize);
     reg_write(cpu, r, d->opsize,
-              incdec(cpu, d->opsize, reg_read(cpu, r, d->opsize), false));
+              x86_incdec(cpu, d->opsize, reg_read(cpu, r, d->opsize), false));
 }
 
 HANDLER(op_dec_r)
 {
     unsigned r = opcode_reg(d, d->opsize);
     reg_write(cpu, r, d->opsize,
-              incdec(cpu, d->opsize, reg_read(cpu, r, d->opsize), true));
+              x86_incdec(cpu, d->opsize, reg_read(cpu, r, d->opsize), true));
 }
 
 HANDLER(op_incdec_E)
@@ -107,11 +98,11 @@ HANDLER(op_incdec_E)
         uint64_t addr = x86_ea(cpu, d);
         x86_probe_write(cpu, d->seg, addr, d->opsize);
         uint64_t v = x86_read(cpu, d->seg, addr, d->opsize);
-        x86_write(cpu, d->seg, addr, incdec(cpu, d->opsize, v, dec),
+        x86_write(cpu, d->seg, addr, x86_incdec(cpu, d->opsize, v, dec),
                   d->opsize);
     } else {
         store_E(cpu, d, d->opsize,
-                incdec(cpu, d->opsize, load_E(cpu, d, d->opsize), dec));
+                x86_incdec(cpu, d->opsize, load_E(cpu, d, d->opsize), dec));
     }
 }
 
