@@ -121,8 +121,13 @@ static inline unsigned tb_jc_hash(uint64_t lin)
 TcgBlock *tb_translate(TcgLite *t, X86Cpu *cpu, uint64_t lin, uint64_t phys,
                        const uint8_t *host);
 
-/* spec.c: a specialised handler for @d, or NULL. */
-X86Handler *tb_specialize(const DecodedInsn *d, uint32_t hflags);
+/* spec.c: a specialised handler for @d in a block of mode @hflags, where
+ * the instructions before it certainly leave lazy-flags operation @cc
+ * (-1: not known); NULL if there is none. */
+X86Handler *tb_specialize(const DecodedInsn *d, uint32_t hflags, int cc);
+/* The lazy-flags operation certainly in force after @d, given @cc before
+ * it (-1: not known). */
+int tb_cc_after(const DecodedInsn *d, int cc);
 
 /* run.c */
 bool tb_exec(X86Cpu *cpu, uint64_t budget);

@@ -105,6 +105,7 @@ TcgBlock *tb_translate(TcgLite *t, X86Cpu *cpu, uint64_t lin, uint64_t phys,
     const unsigned max = (cpu->hflags & X86_HF_TF) ? 1 : TB_MAX_INSNS;
     uint64_t pc = pc0, phys2 = 0;
     unsigned n = 0, size = 0;
+    int cc = -1;
 
     b->pc = pc0;
     b->cs_base = cs_base;
@@ -147,7 +148,8 @@ TcgBlock *tb_translate(TcgLite *t, X86Cpu *cpu, uint64_t lin, uint64_t phys,
             b->host2 = (const uint8_t *)(uintptr_t)(lin2 + e->addend);
             phys2 = e->paddr;
         }
-        X86Handler *fast = tb_specialize(&op->d, b->hflags);
+        X86Handler *fast = tb_specialize(&op->d, b->hflags, cc);
+        cc = tb_cc_after(&op->d, cc);
         if (fast) {
             op->d.handler = fast;
         }
