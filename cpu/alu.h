@@ -17,8 +17,8 @@ enum { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR,
 
 /* a op b, setting the lazy flags; returns the result (CMP: a - b, which
  * the caller does not store). */
-static inline uint64_t x86_alu(X86Cpu *cpu, unsigned op, unsigned size,
-                               uint64_t a, uint64_t b)
+static inline __attribute__((always_inline)) uint64_t
+x86_alu(X86Cpu *cpu, unsigned op, unsigned size, uint64_t a, uint64_t b)
 {
     uint64_t mask = size_mask(size), r, c;
     a &= mask;
@@ -52,8 +52,8 @@ static inline uint64_t x86_alu(X86Cpu *cpu, unsigned op, unsigned size,
 }
 
 /* INC (DEC with @dec) of v: CF is kept, so it is remembered in cc_src. */
-static inline uint64_t x86_incdec(X86Cpu *cpu, unsigned size, uint64_t v,
-                                  bool dec)
+static inline __attribute__((always_inline)) uint64_t
+x86_incdec(X86Cpu *cpu, unsigned size, uint64_t v, bool dec)
 {
     uint64_t cf = x86_cc_carry_op(cpu, cpu->cc_op);
     uint64_t r = (dec ? v - 1 : v + 1) & size_mask(size);
@@ -63,8 +63,8 @@ static inline uint64_t x86_incdec(X86Cpu *cpu, unsigned size, uint64_t v,
 
 /* SHL/SAL, SHR, SAR (@kind: ModRM.reg 4-7, 6 an undocumented alias of
  * 4) of @v by a masked @count that is not zero (zero changes nothing). */
-static inline uint64_t x86_shift(X86Cpu *cpu, unsigned kind, unsigned size,
-                                 uint64_t v, unsigned count)
+static inline __attribute__((always_inline)) uint64_t
+x86_shift(X86Cpu *cpu, unsigned kind, unsigned size, uint64_t v, unsigned count)
 {
     uint64_t mask = size_mask(size), r;
     switch (kind) {

@@ -295,7 +295,7 @@ struct X86Cpu {
     bool exc_trap;
     X86ExitReason exit_reason;
     uint64_t icount;      /* retired instructions, all time */
-    uint64_t icount_unflushed; /* not yet given to the clock (icount) */
+    uint64_t icount_synced; /* icount when last given to the clock */
     unsigned unimp_count; /* rate limit for "unimplemented" messages */
     unsigned guest_err_count;
     X86ExceptionHook *exception_hook; /* NULL: deliver everything */

@@ -49,11 +49,12 @@ void x86_raise_trap(X86Cpu *cpu, int vector)
 
 void x86_sync_icount(X86Cpu *cpu)
 {
-    if (cpu->icount_unflushed) {
+    uint64_t n = cpu->icount - cpu->icount_synced;
+    if (n) {
         if (clock_source(cpu->clock) == CLOCK_ICOUNT) {
-            clock_icount_add(cpu->clock, cpu->icount_unflushed);
+            clock_icount_add(cpu->clock, n);
         }
-        cpu->icount_unflushed = 0;
+        cpu->icount_synced = cpu->icount;
     }
 }
 
@@ -273,7 +274,6 @@ X86ExitReason x86_cpu_exec(X86Cpu *cpu, uint64_t max_insns)
         /* An exception unwound an instruction or a delivery. */
         handle_exception(cpu);
         cpu->icount++;
-        cpu->icount_unflushed++;
         if (cpu->exit_reason != X86_EXIT_BUDGET) {
             x86_sync_icount(cpu);
             return cpu->exit_reason;
@@ -288,8 +288,7 @@ X86ExitReason x86_cpu_exec(X86Cpu *cpu, uint64_t max_insns)
             }
             if (handle_events(cpu)) {
                 cpu->icount++;
-                cpu->icount_unflushed++;
-                continue;
+                        continue;
             }
         }
         if (cpu->halted) {
@@ -306,7 +305,6 @@ X86ExitReason x86_cpu_exec(X86Cpu *cpu, uint64_t max_insns)
         }
         step(cpu);
         cpu->icount++;
-        cpu->icount_unflushed++;
     }
     x86_sync_icount(cpu);
     return cpu->exit_reason;

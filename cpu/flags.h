@@ -23,12 +23,14 @@
 
 #include "cpu/internal.h"
 
-static inline uint32_t cc_parity(uint64_t v)
+static inline __attribute__((always_inline)) uint32_t
+cc_parity(uint64_t v)
 {
     return __builtin_parity((unsigned)(v & 0xff)) ? 0 : FL_PF;
 }
 
-static inline uint32_t cc_zf_sf_pf(uint64_t dst, unsigned size)
+static inline __attribute__((always_inline)) uint32_t
+cc_zf_sf_pf(uint64_t dst, unsigned size)
 {
     return (dst == 0 ? FL_ZF : 0) | ((dst & sign_bit(size)) ? FL_SF : 0) |
            cc_parity(dst);
@@ -36,7 +38,8 @@ static inline uint32_t cc_zf_sf_pf(uint64_t dst, unsigned size)
 
 /* The FL_ARITH bits for lazy-flags state @op (cpu->cc_op, or a value the
  * caller knows it holds). */
-static inline uint32_t x86_cc_compute_op(const X86Cpu *cpu, unsigned op)
+static inline __attribute__((always_inline)) uint32_t
+x86_cc_compute_op(const X86Cpu *cpu, unsigned op)
 {
     if (op == CC_OP_EFLAGS) {
         return (uint32_t)cpu->cc_src & FL_ARITH;
@@ -117,7 +120,8 @@ static inline uint32_t x86_cc_compute_op(const X86Cpu *cpu, unsigned op)
 }
 
 /* CF alone. */
-static inline bool x86_cc_carry_op(const X86Cpu *cpu, unsigned op)
+static inline __attribute__((always_inline)) bool
+x86_cc_carry_op(const X86Cpu *cpu, unsigned op)
 {
     if (op == CC_OP_EFLAGS) {
         return cpu->cc_src & FL_CF;
@@ -137,7 +141,8 @@ static inline bool x86_cc_carry_op(const X86Cpu *cpu, unsigned op)
 }
 
 /* Condition @cc (0-15, as in Jcc) under lazy-flags state @op. */
-static inline bool x86_cond_op(const X86Cpu *cpu, unsigned op, unsigned cc)
+static inline __attribute__((always_inline)) bool
+x86_cond_op(const X86Cpu *cpu, unsigned op, unsigned cc)
 {
     bool r;
     /* The common compare-and-branch: decide from the operands. */

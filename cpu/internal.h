@@ -111,7 +111,8 @@ static inline void store_G(X86Cpu *cpu, const DecodedInsn *d, unsigned size,
 uint64_t x86_ea(X86Cpu *cpu, const DecodedInsn *d);
 
 /* The same, inline (x86_ea runs it; so does tcg-lite). */
-static inline uint64_t x86_ea_calc(const X86Cpu *cpu, const DecodedInsn *d)
+static inline __attribute__((always_inline)) uint64_t
+x86_ea_calc(const X86Cpu *cpu, const DecodedInsn *d)
 {
     uint64_t ea = (uint64_t)d->disp;
     if (d->ea_flags & EA_BASE) {

@@ -105,49 +105,48 @@ static inline bool must_stop(const X86Cpu *cpu)
 
 /* Run at most @budget instructions of @b from its start; returns how many
  * retired. cpu->rip is left where execution continues; *@straight says
- * whether it went through to the block's end with nothing to look at. */
+ * whether it went through to the block's end with nothing to look at.
+ * @req_mask: the interrupt_request bits that may stop it. */
 static inline uint64_t run_block(X86Cpu *cpu, const TcgBlock *b,
-                                 uint64_t budget, bool *straight)
+                                 uint64_t budget, uint32_t req_mask,
+                                 bool *straight)
 {
     const TcgOp *op = b->ops;
-    const TcgOp *last = op + b->n_ops - 1;
     const TcgOp *end = op + (budget < b->n_ops ? budget : b->n_ops);
-    const uint64_t mask = b->rip_mask;
-    const uint32_t hf = b->hflags;
-    uint64_t pc = b->pc;
+    uint64_t next = b->pc;
 
-    /* RF is set only by instructions that end blocks (and exceptions):
-     * clearing it once per block is clearing it before each step. */
-    cpu->eflags &= ~FL_RF;
+    /* (Few values live across the handler call: they stay in
+     * registers.) */
     for (; op < end; op++) {
-        uint64_t next = (pc + op->d.len) & mask;
+        uint64_t pc = next;
+        next = (pc + op->d.len) & b->rip_mask;
         cpu->rip = pc;
         cpu->insn_start = pc;
         cpu->next_rip = next;
         op->d.handler(cpu, &op->d);
         cpu->icount++;
-        cpu->icount_unflushed++;
         if (__builtin_expect((cpu->next_rip != next) |
-                             (cpu->interrupt_request != 0) |
-                             (cpu->hflags != hf), 0)) {
-            bool stop = must_stop(cpu);
-            if (cpu->next_rip == next && cpu->hflags == hf && !stop) {
-                pc = next;
+                             ((cpu->interrupt_request & req_mask) != 0) |
+                             (cpu->hflags != b->hflags), 0)) {
+            bool stop = (cpu->interrupt_request & req_mask) &&
+                        must_stop(cpu);
+            if (cpu->next_rip == next && cpu->hflags == b->hflags &&
+                !stop) {
                 continue;
             }
-            if (cpu->next_rip == pc && op->d.rep &&
+            if (cpu->next_rip == cpu->insn_start && op->d.rep &&
                 (op->d.op->flags & OPF_STRING)) {
                 /* A REP instruction yielding: as in the interpreter. */
                 cpu->eflags |= FL_RF;
             }
             cpu->rip = cpu->next_rip;
-            *straight = op == last && !stop && cpu->hflags == hf;
+            *straight = op == b->ops + b->n_ops - 1 && !stop &&
+                        cpu->hflags == b->hflags;
             return (uint64_t)(op - b->ops) + 1;
         }
-        pc = next;
     }
-    cpu->rip = pc;
-    *straight = end == last + 1;
+    cpu->rip = next;
+    *straight = end == b->ops + b->n_ops;
     return (uint64_t)(end - b->ops);
 }
 
@@ -161,7 +160,6 @@ static void run_single_step(X86Cpu *cpu, const TcgBlock *b)
     x86_exec_decoded(cpu, d, true);
     /* Not trapped: the single-step trap was held (MOV SS, POP SS). */
     cpu->icount++;
-    cpu->icount_unflushed++;
 }
 
 static void trace_exec(X86Cpu *cpu, const TcgBlock *b)
@@ -206,17 +204,22 @@ bool tb_exec(X86Cpu *cpu, uint64_t budget)
         run_single_step(cpu, b);
         return true;
     }
+    /* RF is set only by instructions that end blocks (and exceptions):
+     * clearing it here is clearing it before each step. With IF clear a
+     * raised INTR pin is no event; only instructions that end blocks can
+     * set IF. */
+    cpu->eflags &= ~FL_RF;
+    const uint32_t req_mask = (cpu->eflags & FL_IF) ? ~0u : ~CPU_REQ_INTR;
+    uint64_t entered = 0, chained = 0;
+    t->running_cpu = cpu;
     for (;;) {
         bool straight;
         if (__builtin_expect(tracing, 0)) {
             trace_exec(cpu, b);
         }
-        t->stats.blocks_run++;
+        entered++;
         t->running = b;
-        t->running_cpu = cpu;
-        uint64_t n = run_block(cpu, b, budget, &straight);
-        t->running = NULL;
-        t->running_cpu = NULL;
+        uint64_t n = run_block(cpu, b, budget, req_mask, &straight);
         budget -= n;
         if (!budget || !straight || t->flush_pending) {
             break;
@@ -226,7 +229,7 @@ bool tb_exec(X86Cpu *cpu, uint64_t budget)
         TcgBlock *nb = b->link[slot];
         if (nb && nb->valid && nb->pc == cpu->rip &&
             nb->hflags == cpu->hflags) {
-            t->stats.chained++;
+            chained++;
             b = nb;
             continue;
         }
@@ -236,6 +239,7 @@ bool tb_exec(X86Cpu *cpu, uint64_t budget)
             break;
         }
         uint64_t gen = t->flush_gen;
+        t->running = NULL;
         nb = find_block(t, v, cpu);
         if (!nb) {
             break;
@@ -254,5 +258,9 @@ bool tb_exec(X86Cpu *cpu, uint64_t budget)
         }
         b = nb;
     }
+    t->running = NULL;
+    t->running_cpu = NULL;
+    t->stats.blocks_run += entered;
+    t->stats.chained += chained;
     return true;
 }

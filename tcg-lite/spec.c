@@ -52,8 +52,8 @@ static inline void st(uint8_t *p, uint64_t v, unsigned size)
  * memory forms only outside 64-bit mode and without alignment checks or
  * breakpoints (hflags), so those need no test here.
  */
-static inline uint8_t *fast_ptr(X86Cpu *cpu, unsigned seg, uint64_t off,
-                                unsigned size, bool write)
+static inline __attribute__((always_inline)) uint8_t *
+fast_ptr(X86Cpu *cpu, unsigned seg, uint64_t off, unsigned size, bool write)
 {
     const uint32_t need = SEGF_P | SEGF_S | SEGF_RW;
     const X86Seg *s = &cpu->seg[seg];

@@ -148,6 +148,7 @@ TcgBlock *tb_translate(TcgLite *t, X86Cpu *cpu, uint64_t lin, uint64_t phys,
             b->host2 = (const uint8_t *)(uintptr_t)(lin2 + e->addend);
             phys2 = e->paddr;
         }
+        bool direct = is_direct_branch(&op->d);
         X86Handler *fast = tb_specialize(&op->d, b->hflags, cc);
         cc = tb_cc_after(&op->d, cc);
         if (fast) {
@@ -159,7 +160,7 @@ TcgBlock *tb_translate(TcgLite *t, X86Cpu *cpu, uint64_t lin, uint64_t phys,
         b->link_pc[0] = next;
         if (flags & (OPF_BRANCH | OPF_END)) {
             b->exit = (flags & OPF_END) ? TB_EXIT_END : TB_EXIT_INDIRECT;
-            if (!(flags & OPF_END) && is_direct_branch(&op->d)) {
+            if (!(flags & OPF_END) && direct) {
                 b->exit = TB_EXIT_DIRECT;
                 b->link_pc[1] = (next + op->d.imm) &
                                 (cpu->code64 && op->d.opsize == 8
