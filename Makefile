@@ -5,6 +5,7 @@
 #   make check      install what is missing, build, run every test
 #   make bench      benchmarks (bench/)
 #   make difftest   interpreter vs host CPU on N random instructions
+#                   (SEED=, CPU=core2duo GROUPS=ssefp,sseint,... for SSE)
 #                   (N=1000000, SEED=1 by default)
 #   make check-aarch64   cross-build for ARM64 and run the guest tests there
 #
@@ -29,7 +30,7 @@ $(BUILD)/config.mak: configure
 	$(Q)./configure $(or $(CONFIGURE_ARGS),--builddir=$(BUILD) $(CONFIGURE_FLAGS))
 
 .DEFAULT_GOAL := all
-.PHONY: all run check check-unit check-guest check-boot check-aarch64 bench \
+.PHONY: all run demo check check-unit check-guest check-boot check-aarch64 bench \
 	difftest \
 	install clean distclean help deps-run deps-check
 
@@ -155,15 +156,25 @@ deps-run:
 deps-check:
 	$(Q)scripts/install-deps check
 
-# The default guest. Until the board can boot an OS it is the demo ROM,
-# which greets on the terminal and ends itself through isa-debug-exit
-# (status 1 is that device's "guest wrote 0": success).
+# The default guest: Debian's 32-bit Linux with a busybox shell, fetched on
+# first use (scripts/fetch-guest), booted through SeaBIOS with -kernel.
+# Leave it with `poweroff -f` in the shell, or Ctrl-A x.
+GUEST_I386 := $(BUILD)/guest/i386
 run: deps-run all
+	$(Q)scripts/fetch-guest i386 $(GUEST_I386)
+	@echo "pcvm: booting Debian's 32-bit Linux on the software CPU;" \
+		"'poweroff -f' in the shell (or Ctrl-A x) ends it."
+	$(Q)$(PCVM) -nographic -m 256 -kernel $(GUEST_I386)/vmlinuz \
+		-initrd $(GUEST_I386)/initrd.img -append "console=ttyS0"
+
+# The demo ROM: greets, lists primes, ends itself (status 1 is
+# isa-debug-exit's "guest wrote 0": success).
+demo: all
 	$(Q)$(PCVM) -bios $(BUILD)/bios/demo.bin -nographic -debugcon stdio \
 		-device isa-debug-exit; st=$$?; [ $$st -eq 1 ] || exit $$st
 
 check: deps-check all $(UNIT) $(GUEST_BINS)
-	$(Q)tests/run.sh --build $(BUILD) unit guest cli boot difftest
+	$(Q)tests/run.sh --build $(BUILD) unit guest guest-kvm cli boot difftest
 
 check-unit: all $(UNIT)
 	$(Q)tests/run.sh --build $(BUILD) unit
@@ -184,7 +195,8 @@ check-aarch64: $(GUEST_BINS)
 N ?= 1000000
 SEED ?= 1
 difftest: $(BUILD)/tools/difftest
-	$(Q)$(BUILD)/tools/difftest --seed $(SEED) --count $(N)
+	$(Q)$(BUILD)/tools/difftest --seed $(SEED) --count $(N) \
+		$(if $(CPU),--cpu $(CPU)) $(if $(GROUPS),--groups $(GROUPS))
 
 bench: all $(BENCH_BINS)
 	$(Q)bench/run.sh --build $(BUILD)

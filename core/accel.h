@@ -17,6 +17,7 @@
 #include "core/vcpu.h"
 
 typedef struct Machine Machine;
+typedef struct MachineConfig MachineConfig;
 
 typedef enum AccelRunResult {
     ACCEL_RAN,     /* reached the deadline or the slice ended */
@@ -42,6 +43,17 @@ typedef struct AccelOps {
     void (*kick)(Machine *m);
     /* Print the vCPUs' registers (errors, -d cpu). */
     void (*dump)(Machine *m, FILE *f);
+    /* Optional: can this accelerator run @cfg here? 0: yes; 1: it can,
+     * but -accel auto should not choose it; -1: it cannot. @why gets the
+     * reason in a few words (one line, no "pcvm:" prefix). */
+    int (*probe)(const MachineConfig *cfg, char *why, size_t whylen);
+    /* Optional: what -accel help says about this accelerator here. */
+    void (*help)(FILE *f);
+    /* Optional: the input of an interrupt controller inside the
+     * accelerator (KVM's in-kernel IOAPIC/PIC) for GSI @gsi, which the
+     * board adds next to its own controllers; a line with no handler when
+     * the board's controllers are the only ones. */
+    IrqLine (*gsi_line)(Machine *m, int gsi);
 } AccelOps;
 
 extern const AccelOps tcg_accel_ops;

@@ -12,6 +12,7 @@
 
 #include "cpu/models.h"
 #include "cpu/ops.h"
+#include "cpu/sse.h"
 
 static void put16(uint8_t *p, uint32_t v)
 {
@@ -241,7 +242,7 @@ HANDLER(op_fxsave)
         put16(b + 20, cpu->fds);
     }
     put32(b + 24, cpu->mxcsr);
-    put32(b + 28, FPU_MXCSR_MASK);
+    put32(b + 28, sse_mxcsr_mask(cpu));
     for (unsigned i = 0; i < 8; i++) {
         fpu_store_bytes_fx80(b + 32 + 16 * i, cpu->fpr[fpu_phys(cpu, i)]);
     }
@@ -272,7 +273,7 @@ HANDLER(op_fxrstor)
 
     x86_read_bytes(cpu, d->seg, ea, b, len);
     uint32_t mxcsr = get32(b + 24);
-    if (sse && (mxcsr & ~FPU_MXCSR_MASK)) {
+    if (sse && (mxcsr & ~sse_mxcsr_mask(cpu))) {
         x86_raise(cpu, EXC_GP, 0);
     }
 

@@ -14,6 +14,10 @@
 #define P6_EDX                                                                 \
     (PENTIUM_EDX | F1D(PAE) | F1D(SEP) | F1D(MTRR) | F1D(PGE) | F1D(MCA) |     \
      F1D(CMOV) | F1D(PAT) | F1D(PSE36) | F1D(FXSR))
+#define P3_EDX (P6_EDX | F1D(SSE))
+#define P4_EDX (P3_EDX | F1D(CLFSH) | F1D(SSE2))
+#define F1C(x) (1u << ((X86_FEAT_##x) & 31))
+#define F81D(x) (1u << ((X86_FEAT_##x) & 31))
 
 static const CpuModel cpu_models[] = {
     {
@@ -45,6 +49,44 @@ static const CpuModel cpu_models[] = {
         .max_leaf = 2,
         .features = {[FEAT_WORD_1_EDX] = P6_EDX},
         .phys_bits = 36, .virt_bits = 32,
+    },
+    {
+        .name = "pentium3",
+        .description = "Intel Pentium III (P6 with SSE)",
+        .generation = CPU_GEN_686,
+        .vendor = "GenuineIntel",
+        .family = 6, .model = 7, .stepping = 3,
+        .max_leaf = 2,
+        .features = {[FEAT_WORD_1_EDX] = P3_EDX},
+        .phys_bits = 36, .virt_bits = 32,
+    },
+    {
+        .name = "pentium4",
+        .description = "Intel Pentium 4 Prescott (SSE2, SSE3; 32-bit)",
+        .generation = CPU_GEN_686,
+        .vendor = "GenuineIntel",
+        .family = 15, .model = 3, .stepping = 4,
+        .max_leaf = 2,
+        .max_ext_leaf = 0x80000008,
+        .features = {[FEAT_WORD_1_EDX] = P4_EDX,
+                     [FEAT_WORD_1_ECX] = F1C(SSE3)},
+        .phys_bits = 36, .virt_bits = 32,
+        .brand = "Intel(R) Pentium(R) 4 CPU 3.00GHz",
+    },
+    {
+        .name = "core2duo",
+        .description = "Intel Core 2 Duo (SSE2, SSE3, SSSE3, NX; "
+                       "without long mode)",
+        .generation = CPU_GEN_686,
+        .vendor = "GenuineIntel",
+        .family = 6, .model = 15, .stepping = 11,
+        .max_leaf = 2,
+        .max_ext_leaf = 0x80000008,
+        .features = {[FEAT_WORD_1_EDX] = P4_EDX,
+                     [FEAT_WORD_1_ECX] = F1C(SSE3) | F1C(SSSE3),
+                     [FEAT_WORD_81_EDX] = F81D(NX)},
+        .phys_bits = 36, .virt_bits = 32,
+        .brand = "Intel(R) Core(TM)2 Duo CPU     E6850  @ 3.00GHz",
     },
 };
 

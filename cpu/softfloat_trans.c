@@ -385,65 +385,54 @@ bool fx80_sincos(FloatEnv *env, Fx80 a, Fx80 *s, Fx80 *c)
     return true;
 }
 
-bool fx80_sin(FloatEnv *env, Fx80 a, Fx80 *r)
+/* The shared start of FSIN/FCOS/FPTAN: special operands are answered in
+ * *r (returns 1, or 2 when the operand is out of range: C2), zero gives
+ * @at_zero, anything else fills *xs and *xc (returns 0). */
+static int trig_begin(FloatEnv *env, Fx80 a, Fx80 at_zero, Fx80 *r, Xf *xs,
+                      Xf *xc)
 {
     FloatUnp u;
-    switch (trig_check(env, a, &u, r)) {
-    case 1:
-        return true;
-    case 2:
-        return false;
-    default:
-        break;
+    int special = trig_check(env, a, &u, r);
+    if (special) {
+        return special;
     }
     if (u.cls == FLOAT_CLASS_ZERO) {
-        *r = a;
-        return true;
+        *r = at_zero;
+        return 1;
     }
+    xf_sincos(&u, xs, xc);
+    return 0;
+}
+
+bool fx80_sin(FloatEnv *env, Fx80 a, Fx80 *r)
+{
     Xf xs, xc;
-    xf_sincos(&u, &xs, &xc);
+    int special = trig_begin(env, a, a, r, &xs, &xc);
+    if (special) {
+        return special == 1;
+    }
     *r = xf_round(env, xs, true);
     return true;
 }
 
 bool fx80_cos(FloatEnv *env, Fx80 a, Fx80 *r)
 {
-    FloatUnp u;
-    switch (trig_check(env, a, &u, r)) {
-    case 1:
-        return true;
-    case 2:
-        return false;
-    default:
-        break;
-    }
-    if (u.cls == FLOAT_CLASS_ZERO) {
-        *r = fx80_one();
-        return true;
-    }
     Xf xs, xc;
-    xf_sincos(&u, &xs, &xc);
+    int special = trig_begin(env, a, fx80_one(), r, &xs, &xc);
+    if (special) {
+        return special == 1;
+    }
     *r = xf_round(env, xc, true);
     return true;
 }
 
 bool fx80_tan(FloatEnv *env, Fx80 a, Fx80 *r)
 {
-    FloatUnp u;
-    switch (trig_check(env, a, &u, r)) {
-    case 1:
-        return true;
-    case 2:
-        return false;
-    default:
-        break;
-    }
-    if (u.cls == FLOAT_CLASS_ZERO) {
-        *r = a;
-        return true;
-    }
     Xf xs, xc;
-    xf_sincos(&u, &xs, &xc);
+    int special = trig_begin(env, a, a, r, &xs, &xc);
+    if (special) {
+        return special == 1;
+    }
     *r = xf_round(env, xf_div(xs, xc), true);
     return true;
 }

@@ -315,7 +315,6 @@ void tcg_lite_free(TcgLite *t)
     if (!t) {
         return;
     }
-    fprintf(stderr, "built %llu run %llu chained %llu jcmiss %llu steps %llu inval %llu flushes %llu\n", (unsigned long long)t->stats.blocks_built, (unsigned long long)t->stats.blocks_run, (unsigned long long)t->stats.chained, (unsigned long long)t->stats.jc_misses, (unsigned long long)t->stats.steps, (unsigned long long)t->stats.invalidated, (unsigned long long)t->stats.flushes);
     as_remove_listener(t->as, &tb_listener, t);
     for (int i = 0; i < t->nwatched; i++) {
         mr_dirty_enable(t->watched[i], DIRTY_CODE, NULL, NULL);

@@ -32,6 +32,7 @@ typedef struct Options {
     unsigned max_fail;
     bool verbose;
     bool interp;            /* the bare interpreter, not tcg-lite */
+    bool groups_given;
 } Options;
 
 /* Per-stream comparison state, for the step callback. */
@@ -108,7 +109,40 @@ static bool regs_equal(const DtRegs *a, const DtRegs *b, uint32_t flag_mask,
         }
     }
     uint32_t m = FL_CMP & ~flag_mask;
-    return a->eip == b->eip && (a->eflags & m) == (b->eflags & m);
+    return a->eip == b->eip && (a->eflags & m) == (b->eflags & m) &&
+           !memcmp(&a->fpu, &b->fpu, sizeof(a->fpu));
+}
+
+static void print_xmm(const uint8_t *x)
+{
+    for (int j = 15; j >= 0; j--) {
+        printf("%02x%s", x[j], j == 8 ? "_" : "");
+    }
+}
+
+/* The x87/SSE state: all of it, or (against @other) what differs. */
+static void print_fpu(const DtFpu *f, const DtFpu *other)
+{
+    bool all = !other;
+    if (all || f->mxcsr != other->mxcsr || f->fcw != other->fcw ||
+        f->fsw != other->fsw || f->ftw != other->ftw) {
+        printf("         mxcsr=%08x fcw=%04x fsw=%04x ftw=%02x\n", f->mxcsr,
+               f->fcw, f->fsw, f->ftw);
+    }
+    for (int i = 0; i < 8; i++) {
+        if (all || memcmp(f->xmm[i], other->xmm[i], 16)) {
+            printf("         xmm%d=", i);
+            print_xmm(f->xmm[i]);
+            printf("\n");
+        }
+    }
+    for (int i = 0; i < 8; i++) {
+        if (all || f->st_mant[i] != other->st_mant[i] ||
+            f->st_exp[i] != other->st_exp[i]) {
+            printf("         r%d=%04x:%016" PRIx64 "\n", i, f->st_exp[i],
+                   f->st_mant[i]);
+        }
+    }
 }
 
 static void print_regs(const char *who, const DtRegs *r, const DtRegs *other)
@@ -127,6 +161,9 @@ static void print_regs(const char *who, const DtRegs *r, const DtRegs *other)
         }
     }
     printf("\n");
+    if (other && memcmp(&r->fpu, &other->fpu, sizeof(r->fpu))) {
+        print_fpu(&r->fpu, other ? &other->fpu : NULL);
+    }
 }
 
 static void on_step(void *opaque, unsigned step, uint32_t insn_eip,
@@ -208,7 +245,8 @@ static const char *vec_name(int vec)
     }
 }
 
-static void print_event(const char *who, const DtEvent *e)
+static void print_event(const char *who, const DtEvent *e,
+                        const DtEvent *other)
 {
     printf("  %-6s %s", who, vec_name(e->vec));
     if (e->vec == 13 || e->vec == 14 || e->vec == 17) {
@@ -219,7 +257,8 @@ static void print_event(const char *who, const DtEvent *e)
     }
     printf("\n");
     if (e->vec >= 0) {
-        print_regs("", &e->regs, NULL);
+        print_regs("", &e->regs, other && other->vec >= 0 ? &other->regs
+                                                          : NULL);
     }
 }
 
@@ -275,12 +314,18 @@ static void report(DtHost *host, DtEmu *emu, const DtStream *s,
                                    ? &b->host.steps[c->bad_step - 1]
                                    : &s->init;
         print_regs("before", before, NULL);
+        if ((unsigned)c->bad_step < b->host.nsteps &&
+            memcmp(&b->host.steps[c->bad_step].fpu,
+                   &b->emu.steps[c->bad_step].fpu, sizeof(DtFpu))) {
+            printf("  x87/SSE state before:\n");
+            print_fpu(&before->fpu, &b->host.steps[c->bad_step].fpu);
+        }
         if ((unsigned)c->bad_step < b->host.nsteps) {
             print_regs("host", &b->host.steps[c->bad_step],
                        &b->emu.steps[c->bad_step]);
         } else {
             printf("  host   ended before this step:\n");
-            print_event("host", &b->host.end);
+            print_event("host", &b->host.end, NULL);
         }
         print_regs("pcvm", &b->emu.steps[c->bad_step],
                    (unsigned)c->bad_step < b->host.nsteps
@@ -293,8 +338,8 @@ static void report(DtHost *host, DtEmu *emu, const DtStream *s,
         insn_text(s, lay, i, text, sizeof(text));
         printf("  end of stream differs (host %u steps, pcvm %u) at %08x %s\n",
                b->host.nsteps, b->emu.nsteps, eip, text);
-        print_event("host", &b->host.end);
-        print_event("pcvm", &b->emu.end);
+        print_event("host", &b->host.end, &b->emu.end);
+        print_event("pcvm", &b->emu.end, &b->host.end);
     } else {
         /* Memory only: find the first instruction after which it
          * differs by cutting the stream short. */
@@ -421,6 +466,7 @@ static int parse_args(int argc, char **argv, Options *o)
             if (parse_groups(v, &o->group_mask)) {
                 return -1;
             }
+            o->groups_given = true;
         } else if (!strcmp(a, "--cpu")) {
             o->cpu = v;
         } else if (!strcmp(a, "--len")) {
@@ -461,6 +507,7 @@ static int self_test(DtHost *host, DtEmu *emu, const DtLayout *lay,
     s->init.eflags = DT_FL_TF | DT_FL_IF | 2;
     s->init.r[DT_ESP] = lay->stack_hi;
     s->init.eip = lay->code_base;
+    dt_fpu_default(&s->init.fpu);
     s->bits = 32;
     dt_host_run(host, s, &b->host, b->hmem);
     if (b->host.end.vec != 13 || b->host.nsteps != 1 ||
@@ -513,6 +560,14 @@ int main(int argc, char **argv)
         dt_host_free(host);
         return 2;
     }
+    if (!o.groups_given && !dt_emu_has_sse(emu)) {
+        /* The SSE groups need a model with SSE up to SSSE3. */
+        for (unsigned g = 0; g < dt_group_count; g++) {
+            if (dt_groups[g].sse) {
+                o.group_mask &= ~(1ULL << g);
+            }
+        }
+    }
     Buffers *b = calloc(1, sizeof(*b));
     DtStream *s = calloc(1, sizeof(*s));
     Totals *t = calloc(1, sizeof(*t));
@@ -556,8 +611,8 @@ int main(int argc, char **argv)
         int v = b->host.end.vec;
         t->ends[v >= 0 && v < 20 ? v : v < 0 && v >= -3 ? 20 - v : 23]++;
         if (trace) {
-            print_event("host", &b->host.end);
-            print_event("pcvm", &b->emu.end);
+            print_event("host", &b->host.end, NULL);
+            print_event("pcvm", &b->emu.end, NULL);
         }
         if (!same) {
             t->mismatches++;

@@ -20,7 +20,7 @@ echo "== interrupts"
 cat /proc/interrupts
 seq 1 20000 >/tmp/numbers
 echo "== md5 $(md5sum /tmp/numbers | cut -d' ' -f1)"
-echo "== awk $(awk 'BEGIN { printf "%.9f %.6e", atan2(1, 1) * 4, exp(10) / 3 }')"
+echo "== awk $(awk 'BEGIN { x = 1; for (i = 1; i <= 40; i++) x = x * 1.5 + 1 / i; printf "%.9f %.6e", 355 / 113, x }')"
 echo "== cpus $(grep -c ^processor /proc/cpuinfo)"
 echo "== dmesg"
 dmesg
@@ -28,32 +28,32 @@ SCRIPT
 guest_initrd "$tmp/test.sh" "$tmp/initrd.img"
 
 want_md5=$(seq 1 20000 | md5sum | cut -d' ' -f1)
-want_awk=$(awk 'BEGIN { printf "%.9f %.6e", atan2(1, 1) * 4, exp(10) / 3 }')
+want_awk=$(awk 'BEGIN { x = 1; for (i = 1; i <= 40; i++) x = x * 1.5 + 1 / i; printf "%.9f %.6e", 355 / 113, x }')
 
 # -icount: virtual time follows the instruction count, so the guest sees
 # the same timing on any host; the limit only guards against a hang.
 timeout 1500 "$build/pcvm" -nographic -m 256 -icount shift=2 -no-reboot \
     -kernel "$kernel" -initrd "$tmp/initrd.img" \
     -append "console=ttyS0 pcvm.test=1 apic=verbose" \
-    </dev/null >"$tmp/out" 2>"$tmp/err"
+    </dev/null >"$build/tests/linux-i386.log" 2>"$tmp/err"
 status=$?
-log=$tmp/out
+log=$build/tests/linux-i386.log
 failures=0
 [ "$status" -eq 0 ] || { echo "pcvm exit status $status, expected 0"; failures=$((failures + 1)); }
-expect_log "$log" "pcvm-guest: test exit status 0" "the test script ran"
-expect_log "$log" "== md5 $want_md5" "md5sum of the guest's file ($want_md5)"
-expect_log "$log" "== awk $want_awk" "x87 arithmetic in awk ($want_awk)"
+expect_text "$log" "pcvm-guest: test exit status 0" "the test script ran"
+expect_text "$log" "== md5 $want_md5" "md5sum of the guest's file"
+expect_text "$log" "== awk $want_awk" "x87 arithmetic in awk"
 expect_log "$log" "TSC calibration using PIT|tsc: Detected .* MHz" "TSC calibrated against the PIT"
 expect_log "$log" "hpet0: 3 comparators" "the HPET"
 expect_log "$log" "calibration result|APIC delta adjusted|lapic.*calibrat" "LAPIC timer calibrated"
 expect_log "$log" "Using IOAPIC for interrupt routing" "the IOAPIC in use"
 expect_log "$log" "IO-APIC .*timer" "the timer through the IOAPIC"
 expect_log "$log" "reboot: Power down" "ACPI power-off"
-refuse_log "$log" "spurious|lost interrupt|irq [0-9]+: nobody cared" "interrupt complaints"
+refuse_log "$log" "spurious (8259A )?interrupt|spurious APIC|lost interrupt|nobody cared|unexpected IRQ" "interrupt complaints"
 if [ $failures -ne 0 ]; then
-    echo "--- last lines"; tail -n 40 "$log"
+    echo "--- the whole console output is in $log"
     echo "--- stderr"; head -n 20 "$tmp/err"
     exit 1
 fi
-echo "PASS: $(grep -m1 'Linux version' "$log" | cut -c1-80)..., shell, md5, awk, power-off"
+echo "PASS: $(grep -ao -m1 'Linux version [^ ]*' "$log"): shell, md5, awk, power-off"
 exit 0

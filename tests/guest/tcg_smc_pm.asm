@@ -3,6 +3,7 @@
 ; one physical page written through a third, and an instruction that
 ; spans two linear pages whose second page is remapped.
 ; pcvm-args: -no-reboot
+; kvm-needs: paging
 %include "guest.inc"
 %include "pm.inc"
 

@@ -61,11 +61,33 @@ enum { DT_EAX, DT_ECX, DT_EDX, DT_EBX, DT_ESP, DT_EBP, DT_ESI, DT_EDI };
 #define DT_FL_COMPARE (DT_FL_ARITH | DT_FL_TF | DT_FL_DF | DT_FL_NT | \
                        DT_FL_AC | DT_FL_ID)
 
+/* The x87/MMX/SSE state: what FXSAVE shows of it in 32-bit code. The
+ * x87 registers are in physical order (R0-R7, MMi = Ri's significand),
+ * not stack order. */
+typedef struct DtFpu {
+    uint8_t xmm[8][16];
+    uint64_t st_mant[8];
+    uint16_t st_exp[8];
+    uint32_t mxcsr;
+    uint16_t fcw;
+    uint16_t fsw;        /* with TOP */
+    uint8_t ftw;         /* abridged: bit i set = Ri not empty */
+    uint8_t pad[7];
+} DtFpu;
+
 typedef struct DtRegs {
     uint32_t r[8];
     uint32_t eflags;
     uint32_t eip;
+    DtFpu fpu;
 } DtRegs;
+
+/* The FXSAVE image of a DtFpu (512 bytes, FCW FSW FTW MXCSR ST0-7
+ * XMM0-7; the rest zero), and back. */
+void dt_fpu_to_fxsave(const DtFpu *f, uint8_t *img);
+/* The state after FNINIT with MXCSR at its reset value. */
+void dt_fpu_default(DtFpu *f);
+void dt_fpu_from_fxsave(DtFpu *f, const uint8_t *img);
 
 
 /* What ended a stream. */
@@ -146,6 +168,8 @@ typedef struct DtGroup {
     const char *what;
     DtGenFn *gen;
     unsigned weight;        /* share when all groups are on */
+    bool sse;               /* needs SSE up to SSSE3 (and its initial
+                               x87/SSE state) */
 } DtGroup;
 
 extern const DtGroup dt_groups[];
@@ -167,6 +191,8 @@ void dt_truncate(DtStream *dst, const DtStream *s, unsigned n);
 typedef struct DtEmu DtEmu;
 DtEmu *dt_emu_new(const DtLayout *lay, const char *cpu_model, char *err,
                   size_t errlen);
+/* Does the model have everything the SSE groups use (up to SSSE3)? */
+bool dt_emu_has_sse(const DtEmu *e);
 void dt_emu_free(DtEmu *e);
 /* Run through tcg-lite's translation cache instead of the bare
  * interpreter; -1 when out of memory. */

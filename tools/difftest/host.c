@@ -73,8 +73,15 @@ __asm__(".text\n"
         "    pushq %rdi\n"
         "    lretq\n");
 
-static void regs_from_context(DtRegs *r, const greg_t *gr)
+static void regs_from_context(DtRegs *r, const ucontext_t *uc)
 {
+    const greg_t *gr = uc->uc_mcontext.gregs;
+    /* The signal frame holds the FPU state in FXSAVE layout. */
+    if (uc->uc_mcontext.fpregs) {
+        dt_fpu_from_fxsave(&r->fpu, (const uint8_t *)uc->uc_mcontext.fpregs);
+    } else {
+        memset(&r->fpu, 0, sizeof(r->fpu));
+    }
     r->r[DT_EAX] = (uint32_t)gr[REG_RAX];
     r->r[DT_ECX] = (uint32_t)gr[REG_RCX];
     r->r[DT_EDX] = (uint32_t)gr[REG_RDX];
@@ -129,13 +136,13 @@ static void child_signal(int sig, siginfo_t *si, void *ucv)
             rep->end.vec = DT_END_OVERFLOW;
             siglongjmp(child.jb, 1);
         }
-        regs_from_context(&rep->steps[rep->nsteps++], gr);
+        regs_from_context(&rep->steps[rep->nsteps++], uc);
         return;
     }
     rep->end.vec = trapno;
     rep->end.err = (uint32_t)gr[REG_ERR];
     rep->end.cr2 = trapno == 14 ? (uint32_t)(uintptr_t)si->si_addr : 0;
-    regs_from_context(&rep->end.regs, gr);
+    regs_from_context(&rep->end.regs, uc);
     siglongjmp(child.jb, 1);
 }
 
