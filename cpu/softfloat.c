@@ -20,18 +20,6 @@ const FloatFmt float_fmt_f32 = {127, 0xff, 24, 0};
 const FloatFmt float_fmt_f64 = {1023, 0x7ff, 53, 0};
 const FloatFmt float_fmt_x80 = {16383, 0x7fff, 64, X87_WRAP};
 
-FloatEnv float_env_x87(uint16_t fcw)
-{
-    static const uint8_t prec[4] = {24, 64, 53, 64}; /* 01 is reserved */
-    FloatEnv env = {
-        .round = (fcw >> 10) & 3,
-        .precision = prec[(fcw >> 8) & 3],
-        .masks = fcw & FLOAT_ALL_EXC,
-        .nan_rule = FLOAT_NAN_X87,
-    };
-    return env;
-}
-
 /* --- unpacking --- */
 
 static FloatUnp unp_make(uint8_t cls, bool sign, int32_t exp, uint64_t sig)

@@ -33,8 +33,20 @@
 #define SSEFP_PRE (FLOAT_INVALID | FLOAT_DENORMAL | FLOAT_DIVZERO)
 #define SSEFP_POST (FLOAT_OVERFLOW | FLOAT_UNDERFLOW | FLOAT_INEXACT)
 
-/* The environment MXCSR describes (flags clear). */
-FloatEnv ssefp_env(uint32_t mxcsr);
+/* The environment MXCSR describes (flags clear). Inline, like
+ * float_env_x87, so it is built in registers. */
+static inline FloatEnv ssefp_env(uint32_t mxcsr)
+{
+    FloatEnv env = {
+        .round = (mxcsr >> MXCSR_RC_SHIFT) & 3,
+        .precision = 64,
+        .masks = (mxcsr >> MXCSR_MASK_SHIFT) & FLOAT_ALL_EXC,
+        .nan_rule = FLOAT_NAN_SSE,
+        .daz = (mxcsr & MXCSR_DAZ) != 0,
+        .ftz = (mxcsr & MXCSR_FZ) != 0,
+    };
+    return env;
+}
 
 typedef enum SseFpOp {
     SSEFP_ADD,
