@@ -218,6 +218,10 @@ __attribute__((noreturn)) void x86_raise_trap(X86Cpu *cpu, int vector);
 
 bool x86_exception_has_error_code(int vec);
 
+/* Iterations a REP string instruction runs before it yields (rip still on
+ * itself); tcg-lite's bulk forms keep the same batches. */
+#define X86_REP_BATCH 1024
+
 /* Is an asynchronous event deliverable now (a REP instruction yields)? */
 bool x86_irq_pending(const X86Cpu *cpu);
 

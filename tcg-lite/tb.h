@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <string.h>
+
 #include "cpu/decode.h"
 #include "cpu/internal.h"
 #include "tcg-lite/tcg.h"
@@ -100,6 +102,59 @@ struct TcgLite {
     TcgLiteStats stats;
 };
 
+/* --- fast memory operands, for the specialised handlers --- */
+
+static inline uint64_t ld(const uint8_t *p, unsigned size)
+{
+    switch (size) {
+    case 1: return *p;
+    case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
+    case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
+    default: { uint64_t v; memcpy(&v, p, 8); return v; }
+    }
+}
+
+static inline void st(uint8_t *p, uint64_t v, unsigned size)
+{
+    switch (size) {
+    case 1: *p = (uint8_t)v; break;
+    case 2: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
+    case 4: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
+    default: memcpy(p, &v, 8); break;
+    }
+}
+
+/*
+ * The host bytes of [seg:off, +size) when a read (and, with @write, a
+ * write) there would certainly succeed without side effects beyond the
+ * bytes themselves: a present, expand-up, writable data segment (every
+ * mode's checks pass), inside the limit, within one page, with a fast
+ * TLB tag for the current privilege. Else NULL. The translator uses the
+ * fast forms only outside 64-bit mode and without alignment checks or
+ * breakpoints (hflags), so those need no test here.
+ */
+static inline __attribute__((always_inline)) uint8_t *
+fast_ptr(X86Cpu *cpu, unsigned seg, uint64_t off, unsigned size, bool write)
+{
+    const uint32_t need = SEGF_P | SEGF_S | SEGF_RW;
+    const X86Seg *s = &cpu->seg[seg];
+    if ((s->flags & (need | SEGF_CODE | SEGF_DC)) != need ||
+        off + size - 1 > s->limit) {
+        return NULL;
+    }
+    uint32_t lin = (uint32_t)(s->base + off);
+    if ((lin & ~PAGE_MASK) > PAGE_SIZE - size) {
+        return NULL;
+    }
+    const TlbEntry *e = &cpu->tlb->e[cpu->cpl == 3 ? MMU_USER : MMU_SUPER]
+                                    [(lin >> PAGE_SHIFT) & (TLB_SIZE - 1)];
+    uint64_t page = lin & PAGE_MASK;
+    if (e->tag_read != page || (write && e->tag_write != page)) {
+        return NULL;
+    }
+    return (uint8_t *)(uintptr_t)(lin + e->addend);
+}
+
 /* cache.c */
 void *tb_alloc(TcgLite *t, size_t size);
 void tb_flush(TcgLite *t);
@@ -125,6 +180,8 @@ TcgBlock *tb_translate(TcgLite *t, X86Cpu *cpu, uint64_t lin, uint64_t phys,
  * the instructions before it certainly leave lazy-flags operation @cc
  * (-1: not known); NULL if there is none. */
 X86Handler *tb_specialize(const DecodedInsn *d, uint32_t hflags, int cc);
+/* string.c: the bulk form of a string instruction, or NULL. */
+X86Handler *tb_specialize_string(const DecodedInsn *d);
 /* The lazy-flags operation certainly in force after @d, given @cc before
  * it (-1: not known). */
 int tb_cc_after(const DecodedInsn *d, int cc);
