@@ -10,13 +10,15 @@
 # of the measured work comes from one run under `pcvm -icount shift=0`
 # (the guest prints its TSC delta, then the retired-instruction count).
 # Each engine runs each guest --runs times on the host clock; the table
-# gives median wall times and guest MIPS = instructions / (median time -
-# the engine's start-up cost), the start-up cost being the median time of
-# the empty guest (null). The same count serves the peers: they run the
-# same instructions.
+# gives the median CPU time of the emulator process (user + system, all
+# its threads: on a shared host that is what a run costs, where wall time
+# also counts other processes' turns; the load average is reported) and
+# guest MIPS = instructions / (median CPU time - the engine's start-up
+# cost), the start-up cost being the median of the empty guest (null).
+# The same count serves the peers: they run the same instructions.
 #
 # Linux (build/guest/i386 from scripts/fetch-guest): boot to init and
-# power off, wall time; and a userland job in the busybox guest (gzip and
+# power off, wall and CPU time; and a userland job in the busybox guest (gzip and
 # sha256sum of --mib MiB made in the guest), timed by the guest's own
 # clock (/proc/uptime). Bochs has no -kernel and is left out there.
 #
@@ -80,6 +82,16 @@ fi
 
 now_ns() { date +%s%N; }
 
+# timed CMD...: run CMD (no input, output discarded); sets WALL_NS and
+# CPU_NS (user + system of CMD and its threads); returns CMD's status.
+timed() {
+    local TIMEFORMAT='%R %U %S' st
+    { time "$@" </dev/null >/dev/null 2>&1; } 2>"$tmp/time"
+    st=$?
+    read -r WALL_NS CPU_NS <<<"$(awk '{printf "%.0f %.0f", $1 * 1e9, ($2 + $3) * 1e9}' "$tmp/time")"
+    return $st
+}
+
 # median of integers on stdin
 median() {
     sort -n | awk '{a[NR]=$1} END {if (NR == 0) exit;
@@ -87,33 +99,28 @@ median() {
                                    else print int((a[NR/2]+a[NR/2+1])/2)}'
 }
 
-# The engines, as functions of a ROM that run it once and print the wall
+# The engines, as functions of a ROM that run it once and print the CPU
 # time in ns (nothing, and a message, when the guest did not end well).
 # Every guest leaves through isa-debug-exit with 0 (status 1 on pcvm and
 # QEMU) or, on Bochs, through its shutdown port.
 rom_pcvm() {
-    local bin=$1 accel=$2 t0 t1 st
-    t0=$(now_ns)
-    "$pcvm" -accel "$accel" -cpu core2duo -bios "$bin" -nographic \
-        -debugcon null -device isa-debug-exit </dev/null >/dev/null 2>&1
+    local bin=$1 accel=$2 st
+    timed "$pcvm" -accel "$accel" -cpu core2duo -bios "$bin" -nographic \
+        -debugcon null -device isa-debug-exit
     st=$?
-    t1=$(now_ns)
     [ "$st" -eq 1 ] || { echo "pcvm -accel $accel exited $st on $bin" >&2; return 1; }
-    echo $((t1 - t0))
+    echo "$CPU_NS"
 }
 rom_interp() { rom_pcvm "$1" tcg,interp=on; }
 rom_tcg() { rom_pcvm "$1" tcg; }
 rom_qemu() {
-    local bin=$1 t0 t1 st
-    t0=$(now_ns)
-    qemu-system-x86_64 -accel tcg -cpu core2duo -m 64 -nodefaults \
+    local bin=$1 st
+    timed qemu-system-x86_64 -accel tcg -cpu core2duo -m 64 -nodefaults \
         -display none -bios "$bin" -debugcon null \
-        -device isa-debug-exit,iobase=0xf4,iosize=4 </dev/null \
-        >/dev/null 2>&1
+        -device isa-debug-exit,iobase=0xf4,iosize=4
     st=$?
-    t1=$(now_ns)
     [ "$st" -eq 1 ] || { echo "qemu exited $st on $bin" >&2; return 1; }
-    echo $((t1 - t0))
+    echo "$CPU_NS"
 }
 rom_bochs() {
     local bin=$1 t0 t1 rc=$tmp/bochsrc
@@ -136,12 +143,11 @@ info: action=ignore
 debug: action=ignore
 port_e9_hack: enabled=1
 EOF
-    t0=$(now_ns)
-    echo c | bochs-bin -q -f "$rc" >"$tmp/bochs.out" 2>&1
-    t1=$(now_ns)
+    echo c >"$tmp/bochs.in"
+    timed sh -c "bochs-bin -q -f '$rc' <'$tmp/bochs.in' >'$tmp/bochs.out' 2>&1"
     grep -q 'Shutdown port: shutdown requested' "$tmp/bochs.out" ||
         { echo "bochs did not reach the end of $bin" >&2; return 1; }
-    echo $((t1 - t0))
+    echo "$CPU_NS"
 }
 
 # time_engine ENGINE BIN N: median wall ns of N runs, or empty.
@@ -152,6 +158,12 @@ time_engine() {
         "rom_$engine" "$bin" >>"$tmp/times" || return 0
     done
     median <"$tmp/times"
+}
+
+# median_line: of lines "N ...", the one with the median N (the lower of
+# the two middle ones for an even count).
+median_line() {
+    sort -n | awk '{l[NR]=$0} END {if (NR) print l[int((NR+1)/2)]}'
 }
 
 fmt_ms() { awk -v t="$1" 'BEGIN {printf "%.0f", t / 1e6}'; }
@@ -170,7 +182,7 @@ ratio() {
 {
     echo "# pcvm benchmarks ($stamp)"
     echo
-    echo "Host: $(uname -m), $(nproc) cores, $(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n 1)."
+    echo "Host: $(uname -m), $(nproc) cores, $(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n 1); load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)."
     echo "pcvm $(git -C "$top" describe --always --dirty 2>/dev/null);"
     [ $have_qemu = yes ] && echo "$(qemu-system-x86_64 --version | head -n 1);"
     [ $have_bochs = yes ] && echo "Bochs $(dpkg-query -W -f='${Version}' bochs 2>/dev/null) (Debian's build, debugger included)."
@@ -186,8 +198,8 @@ engines="interp tcg"
 if want cpu; then
     echo "## CPU-bound guests ($runs runs each, median)" >>"$report"
     echo >>"$report"
-    echo "Guest MIPS = pcvm's exact instruction count / (median wall time - the" >>"$report"
-    echo "engine's start-up time, the null row). Wall times in ms." >>"$report"
+    echo "Guest MIPS = pcvm's exact instruction count / (median CPU time - the" >>"$report"
+    echo "engine's start-up time, the null row). CPU times (user + system) in ms." >>"$report"
     echo >>"$report"
     echo "| guest | instructions | interp ms | tcg-lite ms | QEMU ms | Bochs ms | interp MIPS | tcg-lite MIPS | QEMU MIPS | Bochs MIPS | tcg-lite / interp | tcg-lite / Bochs | tcg-lite / QEMU |" >>"$report"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |" >>"$report"
@@ -256,29 +268,27 @@ make_initrd() {
     rm -rf "$dir"
 }
 
-# linux_run ENGINE INITRD LOG: one boot, prints the wall ns.
+# linux_run ENGINE INITRD LOG: one boot; prints "WALL_NS CPU_NS".
 linux_run() {
-    local engine=$1 initrd=$2 log=$3 t0 t1 st
+    local engine=$1 initrd=$2 log=$3 st
     local append="console=ttyS0 pcvm.test=1"
-    t0=$(now_ns)
     case $engine in
     interp | tcg)
         local accel=tcg
         [ "$engine" = interp ] && accel=tcg,interp=on
-        timeout 1800 "$pcvm" -accel $accel -m 256 -nographic -no-reboot \
-            -kernel "$kernel" -initrd "$initrd" -append "$append" \
-            </dev/null >"$log" 2>&1
+        timed sh -c "timeout 1800 '$pcvm' -accel $accel -m 256 -nographic \
+            -no-reboot -kernel '$kernel' -initrd '$initrd' \
+            -append '$append' >'$log' 2>&1"
         ;;
     qemu)
-        timeout 1800 qemu-system-x86_64 -accel tcg -m 256 -nographic \
-            -no-reboot -kernel "$kernel" -initrd "$initrd" \
-            -append "$append" </dev/null >"$log" 2>&1
+        timed sh -c "timeout 1800 qemu-system-x86_64 -accel tcg -m 256 \
+            -nographic -no-reboot -kernel '$kernel' -initrd '$initrd' \
+            -append '$append' >'$log' 2>&1"
         ;;
     esac
     st=$?
-    t1=$(now_ns)
     grep -q 'bench-done' "$log" || { echo "$engine: the guest did not finish (status $st)" >&2; return 1; }
-    echo $((t1 - t0))
+    echo "$WALL_NS $CPU_NS"
 }
 
 linux_engines="interp tcg"
@@ -289,20 +299,24 @@ if [ $linux_ready = yes ] && want linux; then
     make_initrd "$tmp/boot.sh" "$tmp/boot.img"
     echo "## Linux: boot to init and power off" >>"$report"
     echo >>"$report"
-    echo "Debian's i386 kernel and busybox initrd, -kernel, 256 MiB; wall time, median of $linux_runs (the interpreter: 1 run)." >>"$report"
+    echo "Debian's i386 kernel and busybox initrd, -kernel, 256 MiB, host clock; median of $linux_runs (the interpreter: 1 run) by wall time." >>"$report"
     echo >>"$report"
-    echo "| engine | seconds | vs pcvm interp |" >>"$report"
-    echo "| --- | ---: | ---: |" >>"$report"
-    declare -A lt
+    echo "| engine | wall s | CPU s | wall vs pcvm interp |" >>"$report"
+    echo "| --- | ---: | ---: | ---: |" >>"$report"
+    declare -A lt lc
     for e in $linux_engines; do
         echo "bench: linux boot, $e" >&2
         n=$linux_runs
         [ "$e" = interp ] && n=1
-        lt[$e]=$(for i in $(seq "$n"); do linux_run "$e" "$tmp/boot.img" "$tmp/boot-$e.log" || break; done | median)
+        : >"$tmp/lt"
+        for i in $(seq "$n"); do
+            linux_run "$e" "$tmp/boot.img" "$tmp/boot-$e.log" >>"$tmp/lt" || break
+        done
+        read -r lt[$e] lc[$e] <<<"$(median_line <"$tmp/lt")"
     done
     for e in $linux_engines; do
-        [ -n "${lt[$e]}" ] || { echo "| $e | failed | |" >>"$report"; continue; }
-        echo "| $e | $(awk -v t="${lt[$e]}" 'BEGIN {printf "%.1f", t / 1e9}') | $(ratio "${lt[interp]}" "${lt[$e]}") |" >>"$report"
+        [ -n "${lt[$e]}" ] || { echo "| $e | failed | | |" >>"$report"; continue; }
+        echo "| $e | $(awk -v t="${lt[$e]}" 'BEGIN {printf "%.1f", t / 1e9}') | $(awk -v t="${lc[$e]}" 'BEGIN {printf "%.1f", t / 1e9}') | $(ratio "${lt[interp]}" "${lt[$e]}") |" >>"$report"
     done
     echo "- Bochs: not in the Linux rows (it cannot boot a kernel with -kernel)." >>"$notes"
     echo >>"$report"

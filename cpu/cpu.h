@@ -173,7 +173,8 @@ enum {
 #define CPU_REQ_SMI (1u << 4)
 #define CPU_REQ_EXIT (1u << 5)  /* leave the run loop (kick) */
 #define CPU_REQ_TB_EXIT (1u << 6) /* tcg-lite: leave the running block (its
-                                   * code changed); no event of its own */
+                                   * code or the mode changed); no event of
+                                   * its own */
 
 /* Why x86_cpu_exec() returned. */
 typedef enum X86ExitReason {

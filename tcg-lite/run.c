@@ -125,9 +125,9 @@ static inline uint64_t run_block(X86Cpu *cpu, const TcgBlock *b,
         cpu->next_rip = next;
         op->d.handler(cpu, &op->d);
         cpu->icount++;
+        /* (A change of mode sets CPU_REQ_TB_EXIT: x86_update_mode.) */
         if (__builtin_expect((cpu->next_rip != next) |
-                             ((cpu->interrupt_request & req_mask) != 0) |
-                             (cpu->hflags != b->hflags), 0)) {
+                             ((cpu->interrupt_request & req_mask) != 0), 0)) {
             bool stop = (cpu->interrupt_request & req_mask) &&
                         must_stop(cpu);
             if (cpu->next_rip == next && cpu->hflags == b->hflags &&
