@@ -103,51 +103,61 @@ static inline bool must_stop(const X86Cpu *cpu)
     return (cpu->interrupt_request & CPU_REQ_TB_EXIT) || x86_irq_pending(cpu);
 }
 
+void tb_call_interp(X86Cpu *cpu, const DecodedInsn *d)
+{
+    tb_set_pc(cpu, d);
+    tb_op(d)->interp(cpu, d);
+}
+
 /* Run at most @budget instructions of @b from its start; returns how many
  * retired. cpu->rip is left where execution continues; *@straight says
  * whether it went through to the block's end with nothing to look at.
- * @req_mask: the interrupt_request bits that may stop it. */
+ * @req_mask: the interrupt_request bits that may stop it.
+ *
+ * The instructions before the last cannot branch (blocks end at
+ * branches, and at REP string instructions, which may yield): after each
+ * only the event word is looked at, and rip, insn_start and next_rip are
+ * left to the handlers that need them (TcgOp). The last gets the
+ * interpreter's full treatment. */
 static inline uint64_t run_block(X86Cpu *cpu, const TcgBlock *b,
                                  uint64_t budget, uint32_t req_mask,
                                  bool *straight)
 {
     const TcgOp *op = b->ops;
-    const TcgOp *end = op + (budget < b->n_ops ? budget : b->n_ops);
-    uint64_t next = b->pc;
+    const TcgOp *last = b->ops + b->n_ops - 1;
+    const bool cut = budget < b->n_ops;
+    const TcgOp *end = cut ? b->ops + budget : last;
 
-    /* (Few values live across the handler call: they stay in
-     * registers.) */
     for (; op < end; op++) {
-        uint64_t pc = next;
-        next = (pc + op->d.len) & b->rip_mask;
-        cpu->rip = pc;
-        cpu->insn_start = pc;
-        cpu->next_rip = next;
         op->d.handler(cpu, &op->d);
         cpu->icount++;
-        /* (A change of mode sets CPU_REQ_TB_EXIT: x86_update_mode.) */
-        if (__builtin_expect((cpu->next_rip != next) |
-                             ((cpu->interrupt_request & req_mask) != 0), 0)) {
-            bool stop = (cpu->interrupt_request & req_mask) &&
-                        must_stop(cpu);
-            if (cpu->next_rip == next && cpu->hflags == b->hflags &&
-                !stop) {
-                continue;
-            }
-            if (cpu->next_rip == cpu->insn_start && op->d.rep &&
-                (op->d.op->flags & OPF_STRING)) {
-                /* A REP instruction yielding: as in the interpreter. */
-                cpu->eflags |= FL_RF;
-            }
-            cpu->rip = cpu->next_rip;
-            *straight = op == b->ops + b->n_ops - 1 && !stop &&
-                        cpu->hflags == b->hflags;
+        if (__builtin_expect((cpu->interrupt_request & req_mask) != 0, 0) &&
+            must_stop(cpu)) {
+            cpu->rip = op->next;
+            *straight = false;
             return (uint64_t)(op - b->ops) + 1;
         }
     }
-    cpu->rip = next;
-    *straight = end == b->ops + b->n_ops;
-    return (uint64_t)(end - b->ops);
+    if (cut) {
+        cpu->rip = end[-1].next;
+        *straight = false;
+        return budget;
+    }
+    cpu->rip = op->pc;
+    cpu->insn_start = op->pc;
+    cpu->next_rip = op->next;
+    op->d.handler(cpu, &op->d);
+    cpu->icount++;
+    bool stop = (cpu->interrupt_request & req_mask) && must_stop(cpu);
+    if (cpu->next_rip == cpu->insn_start && op->d.rep &&
+        (op->d.op->flags & OPF_STRING)) {
+        /* A REP instruction yielding: as in the interpreter. */
+        cpu->eflags |= FL_RF;
+    }
+    /* (A taken branch is straight too: the caller follows its link.) */
+    *straight = !stop && cpu->hflags == b->hflags;
+    cpu->rip = cpu->next_rip;
+    return b->n_ops;
 }
 
 /* TF set: one instruction through the interpreter's post-step logic. */

@@ -58,7 +58,7 @@ static inline bool near_ok(const X86Cpu *cpu, uint64_t target)
         uint8_t *p = fast_ptr(cpu, d->seg, x86_ea_calc(cpu, d), SZ,            \
                               OP != ALU_CMP);                                  \
         if (!p) {                                                              \
-            op_alu_EG(cpu, d);                                                 \
+            tb_fallback(cpu, d, op_alu_EG);                                    \
             return;                                                            \
         }                                                                      \
         uint64_t r = x86_alu(cpu, OP, SZ, ld(p, SZ),                           \
@@ -80,7 +80,7 @@ static inline bool near_ok(const X86Cpu *cpu, uint64_t target)
     {                                                                          \
         uint8_t *p = fast_ptr(cpu, d->seg, x86_ea_calc(cpu, d), SZ, false);    \
         if (!p) {                                                              \
-            op_alu_GE(cpu, d);                                                 \
+            tb_fallback(cpu, d, op_alu_GE);                                    \
             return;                                                            \
         }                                                                      \
         unsigned g = g_reg(d, SZ);                                             \
@@ -102,7 +102,7 @@ static inline bool near_ok(const X86Cpu *cpu, uint64_t target)
         uint8_t *p = fast_ptr(cpu, d->seg, x86_ea_calc(cpu, d), SZ,            \
                               OP != ALU_CMP);                                  \
         if (!p) {                                                              \
-            op_alu_EI(cpu, d);                                                 \
+            tb_fallback(cpu, d, op_alu_EI);                                    \
             return;                                                            \
         }                                                                      \
         uint64_t r = x86_alu(cpu, OP, SZ, ld(p, SZ), d->imm);                  \
@@ -147,7 +147,7 @@ ALU_TABLE(alu_AI);
     {                                                                          \
         uint8_t *p = fast_ptr(cpu, d->seg, x86_ea_calc(cpu, d), SZ, false);    \
         if (!p) {                                                              \
-            op_test_EG(cpu, d);                                                \
+            tb_fallback(cpu, d, op_test_EG);                                   \
             return;                                                            \
         }                                                                      \
         x86_alu(cpu, ALU_AND, SZ, ld(p, SZ),                                   \
@@ -161,7 +161,7 @@ ALU_TABLE(alu_AI);
     {                                                                          \
         uint8_t *p = fast_ptr(cpu, d->seg, x86_ea_calc(cpu, d), SZ, false);    \
         if (!p) {                                                              \
-            op_test_EI(cpu, d);                                                \
+            tb_fallback(cpu, d, op_test_EI);                                   \
             return;                                                            \
         }                                                                      \
         x86_alu(cpu, ALU_AND, SZ, ld(p, SZ), d->imm);                          \
@@ -191,7 +191,7 @@ static X86Handler *const test_AI[3] = SZ3(test_AI);
     {                                                                          \
         uint8_t *p = fast_ptr(cpu, d->seg, x86_ea_calc(cpu, d), SZ, true);     \
         if (!p) {                                                              \
-            op_mov_EG(cpu, d);                                                 \
+            tb_fallback(cpu, d, op_mov_EG);                                    \
             return;                                                            \
         }                                                                      \
         st(p, reg_read(cpu, g_reg(d, SZ), SZ), SZ);                            \
@@ -204,7 +204,7 @@ static X86Handler *const test_AI[3] = SZ3(test_AI);
     {                                                                          \
         uint8_t *p = fast_ptr(cpu, d->seg, x86_ea_calc(cpu, d), SZ, false);    \
         if (!p) {                                                              \
-            op_mov_GE(cpu, d);                                                 \
+            tb_fallback(cpu, d, op_mov_GE);                                    \
             return;                                                            \
         }                                                                      \
         reg_write(cpu, g_reg(d, SZ), SZ, ld(p, SZ));                           \
@@ -217,7 +217,7 @@ static X86Handler *const test_AI[3] = SZ3(test_AI);
     {                                                                          \
         uint8_t *p = fast_ptr(cpu, d->seg, x86_ea_calc(cpu, d), SZ, true);     \
         if (!p) {                                                              \
-            op_mov_EI(cpu, d);                                                 \
+            tb_fallback(cpu, d, op_mov_EI);                                    \
             return;                                                            \
         }                                                                      \
         st(p, d->imm, SZ);                                                     \
@@ -232,7 +232,7 @@ static X86Handler *const test_AI[3] = SZ3(test_AI);
         bool load = d->opcode < 0xa2;                                          \
         uint8_t *p = fast_ptr(cpu, d->seg, addr, SZ, !load);                   \
         if (!p) {                                                              \
-            op_mov_moffs(cpu, d);                                              \
+            tb_fallback(cpu, d, op_mov_moffs);                                 \
         } else if (load) {                                                     \
             reg_write(cpu, R_EAX, SZ, ld(p, SZ));                              \
         } else {                                                               \
@@ -262,7 +262,7 @@ static X86Handler *const mov_moffs[3] = SZ3(mov_moffs);
     {                                                                          \
         uint8_t *p = fast_ptr(cpu, d->seg, x86_ea_calc(cpu, d), SRC, false);   \
         if (!p) {                                                              \
-            (SX ? op_movsx : op_movzx)(cpu, d);                                \
+            tb_fallback(cpu, d, (SX ? op_movsx : op_movzx));                   \
             return;                                                            \
         }                                                                      \
         uint64_t v = ld(p, SRC);                                               \
@@ -313,7 +313,7 @@ S(lea_4)
     {                                                                          \
         uint8_t *p = fast_ptr(cpu, d->seg, x86_ea_calc(cpu, d), SZ, true);     \
         if (!p) {                                                              \
-            op_incdec_E(cpu, d);                                               \
+            tb_fallback(cpu, d, op_incdec_E);                                  \
             return;                                                            \
         }                                                                      \
         st(p, x86_incdec(cpu, SZ, ld(p, SZ), DEC), SZ);                        \
@@ -362,7 +362,7 @@ static X86Handler *const shift_r[3][3] = {SZ3(shift_r_4), SZ3(shift_r_5),
         uint64_t sp = (cpu->regs[R_ESP] - SZ) & size_mask(SS);                 \
         uint8_t *p = fast_ptr(cpu, R_SS, sp, SZ, true);                        \
         if (!p) {                                                              \
-            op_push_r(cpu, d);                                                 \
+            tb_fallback(cpu, d, op_push_r);                                    \
             return;                                                            \
         }                                                                      \
         st(p, cpu->regs[opcode_reg(d, 8)], SZ);                                \
@@ -373,7 +373,7 @@ static X86Handler *const shift_r[3][3] = {SZ3(shift_r_4), SZ3(shift_r_5),
         uint64_t sp = (cpu->regs[R_ESP] - SZ) & size_mask(SS);                 \
         uint8_t *p = fast_ptr(cpu, R_SS, sp, SZ, true);                        \
         if (!p) {                                                              \
-            op_push_imm(cpu, d);                                               \
+            tb_fallback(cpu, d, op_push_imm);                                  \
             return;                                                            \
         }                                                                      \
         st(p, d->imm, SZ);                                                     \
@@ -384,7 +384,7 @@ static X86Handler *const shift_r[3][3] = {SZ3(shift_r_4), SZ3(shift_r_5),
         uint64_t sp = cpu->regs[R_ESP] & size_mask(SS);                        \
         uint8_t *p = fast_ptr(cpu, R_SS, sp, SZ, false);                       \
         if (!p) {                                                              \
-            op_pop_r(cpu, d);                                                  \
+            tb_fallback(cpu, d, op_pop_r);                                     \
             return;                                                            \
         }                                                                      \
         uint64_t v = ld(p, SZ);                                                \
@@ -397,7 +397,7 @@ static X86Handler *const shift_r[3][3] = {SZ3(shift_r_4), SZ3(shift_r_5),
         uint64_t sp = (cpu->regs[R_ESP] - SZ) & size_mask(SS);                 \
         uint8_t *p = fast_ptr(cpu, R_SS, sp, SZ, true);                        \
         if (!p || !near_ok(cpu, target)) {                                     \
-            op_call_rel(cpu, d);                                               \
+            tb_fallback(cpu, d, op_call_rel);                                  \
             return;                                                            \
         }                                                                      \
         st(p, cpu->next_rip, SZ);                                              \
@@ -410,7 +410,7 @@ static X86Handler *const shift_r[3][3] = {SZ3(shift_r_4), SZ3(shift_r_5),
         uint8_t *p = fast_ptr(cpu, R_SS, sp, SZ, false);                       \
         uint64_t target = p ? ld(p, SZ) : 0;                                   \
         if (!p || !near_ok(cpu, target)) {                                     \
-            op_ret_near(cpu, d);                                               \
+            tb_fallback(cpu, d, op_ret_near);                                  \
             return;                                                            \
         }                                                                      \
         cpu->next_rip = target;                                                \
@@ -436,7 +436,7 @@ static X86Handler *const ret_near[2][2] = SZSS(ret);
     {                                                                          \
         uint64_t target = (cpu->next_rip + d->imm) & size_mask(SZ);            \
         if (!near_ok(cpu, target)) {                                           \
-            op_jmp_rel(cpu, d);                                                \
+            tb_fallback(cpu, d, op_jmp_rel);                                   \
             return;                                                            \
         }                                                                      \
         cpu->next_rip = target;                                                \
@@ -454,7 +454,7 @@ JMP_FORMS(4)
             uint64_t target = (cpu->next_rip + d->imm) &                       \
                               size_mask(d->opsize);                            \
             if (!near_ok(cpu, target)) {                                       \
-                op_jcc(cpu, d);                                                \
+                tb_fallback(cpu, d, op_jcc);                                   \
                 return;                                                        \
             }                                                                  \
             cpu->next_rip = target;                                            \

@@ -198,6 +198,8 @@ static inline __attribute__((always_inline)) void
 string_op(X86Cpu *cpu, const DecodedInsn *d, StrKind k, unsigned sz,
           X86Handler *interp)
 {
+    /* (It may fault, and REP reads insn_start: TcgOp's comment.) */
+    tb_set_pc(cpu, d);
     if (cpu->eflags & (FL_DF | FL_TF)) {
         interp(cpu, d);
         return;

@@ -33,11 +33,50 @@ enum {
 typedef struct TcgPage TcgPage;
 typedef struct TcgBlock TcgBlock;
 
-/* One pre-decoded instruction. d.handler is the interpreter's handler or
- * a specialised form of it (spec.c). */
+/* One pre-decoded instruction. d.handler is a specialised form of the
+ * interpreter's handler (spec.c, string.c), or tb_call_interp calling the
+ * interpreter's own, or (the last instruction of a block) the
+ * interpreter's handler itself.
+ *
+ * Before an instruction inside a block (not the last) the run loop sets
+ * none of cpu->rip, insn_start and next_rip: the specialised handlers do
+ * not need them, and whatever needs them - the interpreter's handler,
+ * which may fault or read them - goes through tb_call_interp or
+ * tb_fallback, which set them from pc and next first. The last
+ * instruction gets them from the loop, as in the interpreter. */
 typedef struct TcgOp {
-    DecodedInsn d;
+    DecodedInsn d;        /* first: handlers get &op->d */
+    X86Handler *interp;   /* the interpreter's handler */
+    uint64_t pc;          /* CS offset of the instruction */
+    uint64_t next;        /* and of the one after it */
 } TcgOp;
+
+static inline const TcgOp *tb_op(const DecodedInsn *d)
+{
+    return (const TcgOp *)d;
+}
+
+/* What the interpreter's step sets before a handler runs. */
+static inline void tb_set_pc(X86Cpu *cpu, const DecodedInsn *d)
+{
+    const TcgOp *op = tb_op(d);
+    cpu->rip = op->pc;
+    cpu->insn_start = op->pc;
+    cpu->next_rip = op->next;
+}
+
+/* A specialised handler leaving the rest to the interpreter's @h (before
+ * any state change of its own). */
+static inline void tb_fallback(X86Cpu *cpu, const DecodedInsn *d,
+                               X86Handler *h)
+{
+    tb_set_pc(cpu, d);
+    h(cpu, d);
+}
+
+/* run.c: d.handler of an instruction inside a block that has no
+ * specialised form. */
+void tb_call_interp(X86Cpu *cpu, const DecodedInsn *d);
 
 struct TcgBlock {
     /* The key. */

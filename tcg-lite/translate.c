@@ -151,13 +151,21 @@ TcgBlock *tb_translate(TcgLite *t, X86Cpu *cpu, uint64_t lin, uint64_t phys,
         bool direct = is_direct_branch(&op->d);
         X86Handler *fast = tb_specialize(&op->d, b->hflags, cc);
         cc = tb_cc_after(&op->d, cc);
-        if (fast) {
-            op->d.handler = fast;
-        }
+        uint64_t next = (pc + len) & mask;
+        op->interp = op->d.handler;
+        op->pc = pc;
+        op->next = next;
+        /* (Made tb_call_interp below unless it stays the last.) */
+        op->d.handler = fast ? fast : op->interp;
         n++;
         size += len;
-        uint64_t next = (pc + len) & mask;
         b->link_pc[0] = next;
+        /* A REP string instruction ends its block too: it may yield with
+         * rip on itself, which only the last instruction may do. */
+        if ((flags & OPF_STRING) && op->d.rep &&
+            !(flags & (OPF_BRANCH | OPF_END))) {
+            break; /* (falls through to link_pc[0] when done) */
+        }
         if (flags & (OPF_BRANCH | OPF_END)) {
             b->exit = (flags & OPF_END) ? TB_EXIT_END : TB_EXIT_INDIRECT;
             if (!(flags & OPF_END) && direct) {
@@ -178,6 +186,11 @@ TcgBlock *tb_translate(TcgLite *t, X86Cpu *cpu, uint64_t lin, uint64_t phys,
     cpu->rip = pc0;
     if (n == 0) {
         return NULL;
+    }
+    for (unsigned i = 0; i + 1 < n; i++) {
+        if (b->ops[i].d.handler == b->ops[i].interp) {
+            b->ops[i].d.handler = tb_call_interp;
+        }
     }
     b->n_ops = n;
     b->size = size;
