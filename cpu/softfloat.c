@@ -1126,6 +1126,13 @@ FloatRel f64_compare(FloatEnv *env, uint64_t a, uint64_t b, bool quiet)
 
 uint64_t f32_to_f64(FloatEnv *env, uint32_t a)
 {
+    uint32_t e = (a >> 23) & 0xff;
+    if (e != 0 && e != 0xff) {
+        /* A normal float32 is exactly a normal float64, with no flags:
+         * rebias the exponent, widen the fraction. */
+        return (uint64_t)(a >> 31) << 63 | (uint64_t)(e - 127 + 1023) << 52 |
+               (uint64_t)(a & 0x7fffff) << 29;
+    }
     FloatUnp u = unp32(env, a);
     if (u.cls == FLOAT_CLASS_NORMAL && float_denormal_check(env, &u, NULL)) {
         return 0;
