@@ -56,7 +56,7 @@ static int tcg_init(Machine *m, char *err, size_t errlen)
     }
     m->accel_state = s;
     if (!cfg->accel_interp) {
-        s->tcg = tcg_lite_new(m->as, &m->log, 0);
+        s->tcg = tcg_lite_new(m->as, &m->log, (size_t)cfg->accel_tb_size);
         if (!s->tcg) {
             snprintf(err, errlen, "out of memory");
             return -1;
