@@ -3,8 +3,8 @@
 ; the flags by the pre-/post-computation rule; LDMXCSR #GP on reserved
 ; bits; #GP for misaligned 16-byte operands; #NM with CR0.TS; #UD with
 ; CR0.EM or without CR4.OSFXSR (the MMX forms need no OSFXSR); CPUID.
-; pcvm-args: -cpu core2duo
 ; kvm-needs: cpuid
+; pcvm-args: -cpu core2duo
 ; expect: sse_exc ok
 %include "guest.inc"
 %include "sse.inc"

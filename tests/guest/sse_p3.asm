@@ -1,8 +1,8 @@
 ; A Pentium III has SSE only: CPUID says so, SSE and its MMX additions
 ; run, SSE2/SSE3/SSSE3 encodings are #UD, MXCSR has no DAZ (LDMXCSR with
 ; it is #GP, FXSAVE's MXCSR_MASK is 0xffbf).
-; pcvm-args: -cpu pentium3
 ; kvm-needs: cpuid
+; pcvm-args: -cpu pentium3
 ; expect: sse_p3 ok
 %include "guest.inc"
 %include "sse.inc"
