@@ -7,6 +7,7 @@
 ; from the TSC under -icount, is printed and must be the same under both
 ; engines), and non-REP LODSB/STOSB.
 ; expect: ok 0005
+; kvm: no (prints an instruction count, which only -icount gives)
 %include "guest.inc"
 
 %define BUF 0x3000              ; segment 0, 0x3000-0x6fff
