@@ -703,6 +703,9 @@ X86Handler *tb_specialize(const DecodedInsn *d, uint32_t hflags, int cc)
             }
         }
     }
+    if (h == op_sse_arith || h == op_sse_load || h == op_sse_store) {
+        return tb_specialize_sse(d);
+    }
     if (h == op_movs || h == op_stos || h == op_lods || h == op_scas ||
         h == op_cmps) {
         return tb_specialize_string(d);

@@ -219,6 +219,8 @@ TcgBlock *tb_translate(TcgLite *t, X86Cpu *cpu, uint64_t lin, uint64_t phys,
  * the instructions before it certainly leave lazy-flags operation @cc
  * (-1: not known); NULL if there is none. */
 X86Handler *tb_specialize(const DecodedInsn *d, uint32_t hflags, int cc);
+/* sse.c: the fast form of an SSE arithmetic instruction, or NULL. */
+X86Handler *tb_specialize_sse(const DecodedInsn *d);
 /* string.c: the bulk form of a string instruction, or NULL. */
 X86Handler *tb_specialize_string(const DecodedInsn *d);
 /* The lazy-flags operation certainly in force after @d, given @cc before
