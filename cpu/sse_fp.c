@@ -1,8 +1,6 @@
 /* SSE floating point, one element at a time: see sse_fp.h. */
 #include "cpu/sse_fp.h"
 
-#include <float.h>
-#include <string.h>
 
 /* DAZ: a denormal operand is read as a zero of its sign (MIN and MAX
  * return operands, so they see the flushed value). */
@@ -97,152 +95,14 @@ static void add_inexact(FloatEnv *env, SseFpOp op, bool dbl, uint64_t a,
 
 #define OE_UE (FLOAT_OVERFLOW | FLOAT_UNDERFLOW)
 
-/*
- * The fast path: ADD, SUB, MUL (and float32 DIV) of two normal numbers in
- * round-to-nearest whose result is normal, computed with the host's IEEE
- * binary32/binary64 arithmetic. That is the same correctly rounded result
- * on every IEEE host that evaluates float and double in their own
- * precision (FLT_EVAL_METHOD 0: x86-64 SSE, ARM64); with normal operands
- * and a normal result the only exception possible is inexact, found
- * exactly (TwoSum for sums, exact products for the rest). A result in the
- * lowest binade may have been tiny before the host rounded it up to the
- * smallest normal (x86 says underflow then): softfloat decides those.
- * No expression here multiplies and adds, so FMA contraction cannot change
- * it. Anything else (zeros, denormals, infinities, NaNs, a result that
- * overflows or is tiny, other rounding modes) takes softfloat.
- */
-#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
-#define SSEFP_HOST 1
-
-/* A result away from the underflow boundary (above the lowest binade). */
-static inline bool safe32(uint32_t a)
-{
-    uint32_t e = (a >> 23) & 0xff;
-    return e > 1 && e != 0xff;
-}
-
-static inline bool safe64(uint64_t a)
-{
-    uint64_t e = (a >> 52) & 0x7ff;
-    return e > 1 && e != 0x7ff;
-}
-
-static inline bool normal32(uint32_t a)
-{
-    uint32_t e = (a >> 23) & 0xff;
-    return e != 0 && e != 0xff;
-}
-
-static inline bool normal64(uint64_t a)
-{
-    uint64_t e = (a >> 52) & 0x7ff;
-    return e != 0 && e != 0x7ff;
-}
-
-static bool host_f32(FloatEnv *env, SseFpOp op, uint32_t a, uint32_t b,
-                     uint64_t *out)
-{
-    float fa, fb, r;
-    bool exact;
-    memcpy(&fa, &a, 4);
-    memcpy(&fb, &b, 4);
-    switch (op) {
-    case SSEFP_SUB:
-        fb = -fb;
-        /* fall through */
-    case SSEFP_ADD: {
-        r = fa + fb;
-        float bv = r - fa;
-        float err = (fa - (r - bv)) + (fb - bv);
-        exact = err == 0;
-        break;
-    }
-    case SSEFP_MUL: {
-        double p = (double)fa * (double)fb; /* exact: 48 bits */
-        r = (float)p;
-        exact = (double)r == p;
-        break;
-    }
-    case SSEFP_DIV:
-        r = fa / fb;
-        exact = (double)r * (double)fb == (double)fa; /* exact product */
-        break;
-    default:
-        return false;
-    }
-    uint32_t rb;
-    memcpy(&rb, &r, 4);
-    if (!safe32(rb)) {
-        return false;
-    }
-    if (!exact) {
-        env->flags |= FLOAT_INEXACT;
-    }
-    *out = rb;
-    return true;
-}
-
-static inline uint64_t sig64(uint64_t a)
-{
-    return (a & 0xfffffffffffffULL) | (1ULL << 52);
-}
-
-static bool host_f64(FloatEnv *env, SseFpOp op, uint64_t a, uint64_t b,
-                     uint64_t *out)
-{
-    double fa, fb, r;
-    bool exact;
-    memcpy(&fa, &a, 8);
-    memcpy(&fb, &b, 8);
-    switch (op) {
-    case SSEFP_SUB:
-        fb = -fb;
-        /* fall through */
-    case SSEFP_ADD: {
-        r = fa + fb;
-        double bv = r - fa;
-        double err = (fa - (r - bv)) + (fb - bv);
-        exact = err == 0;
-        break;
-    }
-    case SSEFP_MUL: {
-        r = fa * fb;
-        /* Exact when the 106-bit product of the significands has no
-         * bits below the 53 the result keeps. */
-        unsigned __int128 p = (unsigned __int128)sig64(a) * sig64(b);
-        unsigned drop = (p >> 105) ? 53 : 52;
-        exact = (p & (((unsigned __int128)1 << drop) - 1)) == 0;
-        break;
-    }
-    default:
-        return false;
-    }
-    uint64_t rb;
-    memcpy(&rb, &r, 8);
-    if (!safe64(rb)) {
-        return false;
-    }
-    if (!exact) {
-        env->flags |= FLOAT_INEXACT;
-    }
-    *out = rb;
-    return true;
-}
-#endif
 
 uint64_t ssefp_arith(FloatEnv *env, SseFpOp op, bool dbl, uint64_t a,
                      uint64_t b)
 {
-#ifdef SSEFP_HOST
-    if (op <= SSEFP_DIV && env->round == FLOAT_ROUND_NEAREST) {
-        uint64_t r;
-        if (dbl ? normal64(a) && normal64(b) && host_f64(env, op, a, b, &r)
-                : normal32((uint32_t)a) && normal32((uint32_t)b) &&
-                      host_f32(env, op, (uint32_t)a, (uint32_t)b, &r)) {
-            return r;
-        }
+    uint64_t hr;
+    if (ssefp_host_arith(env, op, dbl, a, b, &hr)) {
+        return hr;
     }
-#endif
     FloatEnv e = *env;
     e.flags = 0;
     uint64_t r = arith(&e, op, dbl, a, b);

@@ -6,7 +6,8 @@
  * exception masked and rounding to nearest in MXCSR (so no element can
  * fault and the instruction only ORs its flags into MXCSR), and a memory
  * operand that is plain RAM through the TLB, aligned when it must be.
- * Each element is cpu/sse_fp.c's (ssefp_arith). Likewise the 16-byte
+ * Each element is cpu/sse_fp.c's (its host fast path inline, else
+ * ssefp_arith). Likewise CVTPS2PD and CVTSS2SD, and the 16-byte
  * moves between XMM registers and memory (MOVAPS/MOVUPS/MOVDQA/MOVDQU and
  * their PD and non-temporal forms). Otherwise the interpreter's handler
  * runs it.
@@ -47,11 +48,17 @@ arith(X86Cpu *cpu, const DecodedInsn *d, SseFpOp op, bool dbl, bool scalar,
     FloatEnv env = sse_env(cpu);
     const unsigned n = scalar ? 1 : dbl ? 2 : 4;
     for (unsigned i = 0; i < n; i++) {
+        uint64_t x;
         if (dbl) {
-            r->q[i] = ssefp_arith(&env, op, true, r->q[i], b.q[i]);
+            if (!ssefp_host_arith(&env, op, true, r->q[i], b.q[i], &x)) {
+                x = ssefp_arith(&env, op, true, r->q[i], b.q[i]);
+            }
+            r->q[i] = x;
         } else {
-            r->l[i] = (uint32_t)ssefp_arith(&env, op, false, r->l[i],
-                                            b.l[i]);
+            if (!ssefp_host_arith(&env, op, false, r->l[i], b.l[i], &x)) {
+                x = ssefp_arith(&env, op, false, r->l[i], b.l[i]);
+            }
+            r->l[i] = (uint32_t)x;
         }
     }
     /* All masked: sse_fp_finish would only record them. */
@@ -83,6 +90,56 @@ ARITH_PFX(sub, SSEFP_SUB)
 static X86Handler *const arith_forms[3][4][2] = {
     ARITH_ROW(add), ARITH_ROW(mul), ARITH_ROW(sub),
 };
+
+/* 0F 5A CVTPS2PD (two floats, m64) and F3 0F 5A CVTSS2SD (one, m32). */
+static inline __attribute__((always_inline)) void
+cvt_s2d(X86Cpu *cpu, const DecodedInsn *d, bool scalar, bool mem)
+{
+    if (!fast_ok(cpu)) {
+        tb_fallback(cpu, d, op_cvt_5a);
+        return;
+    }
+    X86Xmm b;
+    if (mem) {
+        unsigned size = scalar ? 4 : 8;
+        uint8_t *p = fast_ptr(cpu, d->seg, x86_ea_calc(cpu, d), size, false);
+        if (!p) {
+            tb_fallback(cpu, d, op_cvt_5a);
+            return;
+        }
+        memcpy(&b, p, size);
+    } else {
+        b = cpu->xmm[d->rm];
+    }
+    X86Xmm *r = &cpu->xmm[d->reg];
+    FloatEnv env = sse_env(cpu);
+    const unsigned n = scalar ? 1 : 2;
+    uint64_t q[2];
+    for (unsigned i = 0; i < n; i++) {
+        q[i] = ssefp_f32_to_f64(&env, b.l[i]);
+    }
+    for (unsigned i = 0; i < n; i++) {
+        r->q[i] = q[i];
+    }
+    cpu->mxcsr |= env.flags & FLOAT_ALL_EXC;
+}
+
+static void cvtps2pd_r(X86Cpu *cpu, const DecodedInsn *d)
+{
+    cvt_s2d(cpu, d, false, false);
+}
+static void cvtps2pd_m(X86Cpu *cpu, const DecodedInsn *d)
+{
+    cvt_s2d(cpu, d, false, true);
+}
+static void cvtss2sd_r(X86Cpu *cpu, const DecodedInsn *d)
+{
+    cvt_s2d(cpu, d, true, false);
+}
+static void cvtss2sd_m(X86Cpu *cpu, const DecodedInsn *d)
+{
+    cvt_s2d(cpu, d, true, true);
+}
 
 static inline bool sse_ok(const X86Cpu *cpu)
 {
@@ -168,6 +225,16 @@ X86Handler *tb_specialize_sse(const DecodedInsn *d)
     }
     if (d->handler == op_sse_load || d->handler == op_sse_store) {
         return specialize_move(d);
+    }
+    if (d->handler == op_cvt_5a && (d->opcode & 0xff) == 0x5a) {
+        unsigned pfx = sse_pfx(d);
+        if (pfx == PFX_NONE) {
+            return d->mem ? cvtps2pd_m : cvtps2pd_r;
+        }
+        if (pfx == PFX_F3) {
+            return d->mem ? cvtss2sd_m : cvtss2sd_r;
+        }
+        return NULL;
     }
     if (d->handler != op_sse_arith) {
         return NULL;
