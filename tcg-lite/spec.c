@@ -704,7 +704,7 @@ X86Handler *tb_specialize(const DecodedInsn *d, uint32_t hflags, int cc)
         }
     }
     if (h == op_sse_arith || h == op_sse_load || h == op_sse_store ||
-        h == op_cvt_5a) {
+        h == op_cvt_5a || h == op_sse_logic || h == op_sse_int) {
         return tb_specialize_sse(d);
     }
     if (h == op_movs || h == op_stos || h == op_lods || h == op_scas ||

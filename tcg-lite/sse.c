@@ -7,7 +7,9 @@
  * fault and the instruction only ORs its flags into MXCSR), and a memory
  * operand that is plain RAM through the TLB, aligned when it must be.
  * Each element is cpu/sse_fp.c's (its host fast path inline, else
- * ssefp_arith). Likewise CVTPS2PD and CVTSS2SD, and the 16-byte
+ * ssefp_arith). Likewise CVTPS2PD and CVTSS2SD, the XMM logic
+ * operations (AND, ANDN, OR, XOR in their PS, PD and P forms), PADDD,
+ * PSUBD and PADDQ, and the 16-byte
  * moves between XMM registers and memory (MOVAPS/MOVUPS/MOVDQA/MOVDQU and
  * their PD and non-temporal forms). Otherwise the interpreter's handler
  * runs it.
@@ -218,6 +220,104 @@ static X86Handler *specialize_move(const DecodedInsn *d)
     return aligned ? store_am : store_m;
 }
 
+/* Integer and logic operations on whole XMM registers: an aligned m128
+ * or a register. */
+enum { V_AND, V_ANDN, V_OR, V_XOR, V_ADD32, V_SUB32, V_ADD64 };
+
+static inline __attribute__((always_inline)) void
+vec(X86Cpu *cpu, const DecodedInsn *d, unsigned kind, bool mem,
+    X86Handler *interp)
+{
+    if (!sse_ok(cpu)) {
+        tb_fallback(cpu, d, interp);
+        return;
+    }
+    X86Xmm b;
+    if (mem) {
+        uint8_t *p = fast_ptr(cpu, d->seg, x86_ea_calc(cpu, d), 16, false);
+        if (!p || ((uintptr_t)p & 15)) {
+            tb_fallback(cpu, d, interp);
+            return;
+        }
+        memcpy(&b, p, 16);
+    } else {
+        b = cpu->xmm[d->rm];
+    }
+    X86Xmm *a = &cpu->xmm[d->reg];
+    switch (kind) {
+    case V_AND:
+        a->q[0] &= b.q[0];
+        a->q[1] &= b.q[1];
+        break;
+    case V_ANDN:
+        a->q[0] = ~a->q[0] & b.q[0];
+        a->q[1] = ~a->q[1] & b.q[1];
+        break;
+    case V_OR:
+        a->q[0] |= b.q[0];
+        a->q[1] |= b.q[1];
+        break;
+    case V_XOR:
+        a->q[0] ^= b.q[0];
+        a->q[1] ^= b.q[1];
+        break;
+    case V_ADD32:
+    case V_SUB32:
+        for (unsigned i = 0; i < 4; i++) {
+            a->l[i] = kind == V_ADD32 ? a->l[i] + b.l[i] : a->l[i] - b.l[i];
+        }
+        break;
+    default:
+        a->q[0] += b.q[0];
+        a->q[1] += b.q[1];
+        break;
+    }
+}
+
+#define VEC_FORMS(NAME, KIND, INTERP)                                          \
+    static void NAME##_r(X86Cpu *cpu, const DecodedInsn *d)                    \
+    {                                                                          \
+        vec(cpu, d, KIND, false, INTERP);                                      \
+    }                                                                          \
+    static void NAME##_m(X86Cpu *cpu, const DecodedInsn *d)                    \
+    {                                                                          \
+        vec(cpu, d, KIND, true, INTERP);                                       \
+    }
+VEC_FORMS(v_and, V_AND, op_sse_logic)
+VEC_FORMS(v_andn, V_ANDN, op_sse_logic)
+VEC_FORMS(v_or, V_OR, op_sse_logic)
+VEC_FORMS(v_xor, V_XOR, op_sse_logic)
+VEC_FORMS(v_add32, V_ADD32, op_sse_int)
+VEC_FORMS(v_sub32, V_SUB32, op_sse_int)
+VEC_FORMS(v_add64, V_ADD64, op_sse_int)
+
+static X86Handler *specialize_vec(const DecodedInsn *d)
+{
+    unsigned op = d->opcode & 0xff, pfx = sse_pfx(d);
+    bool m = d->mem;
+    if (d->opcode >= 0x200 || pfx > PFX_66) {
+        return NULL;
+    }
+    if (d->handler == op_sse_logic) {
+        switch (op) {
+        case 0x54: case 0xdb: return m ? v_and_m : v_and_r;
+        case 0x55: case 0xdf: return m ? v_andn_m : v_andn_r;
+        case 0x56: case 0xeb: return m ? v_or_m : v_or_r;
+        case 0x57: case 0xef: return m ? v_xor_m : v_xor_r;
+        default: return NULL;
+        }
+    }
+    if (pfx != PFX_66) {
+        return NULL; /* the MMX forms */
+    }
+    switch (op) {
+    case 0xfe: return m ? v_add32_m : v_add32_r;
+    case 0xfa: return m ? v_sub32_m : v_sub32_r;
+    case 0xd4: return m ? v_add64_m : v_add64_r;
+    default: return NULL;
+    }
+}
+
 X86Handler *tb_specialize_sse(const DecodedInsn *d)
 {
     if (d->addrsize == 8) {
@@ -225,6 +325,9 @@ X86Handler *tb_specialize_sse(const DecodedInsn *d)
     }
     if (d->handler == op_sse_load || d->handler == op_sse_store) {
         return specialize_move(d);
+    }
+    if (d->handler == op_sse_logic || d->handler == op_sse_int) {
+        return specialize_vec(d);
     }
     if (d->handler == op_cvt_5a && (d->opcode & 0xff) == 0x5a) {
         unsigned pfx = sse_pfx(d);
