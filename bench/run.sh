@@ -287,7 +287,10 @@ linux_run() {
         ;;
     esac
     st=$?
-    grep -q 'bench-done' "$log" || { echo "$engine: the guest did not finish (status $st)" >&2; return 1; }
+    if [ "$st" -ne 0 ] || ! grep -q 'bench-done' "$log"; then
+        echo "$engine: the guest did not finish and power off (status $st)" >&2
+        return 1
+    fi
     echo "$WALL_NS $CPU_NS"
 }
 
