@@ -131,6 +131,7 @@ void ins_begin(DtGen *g)
     g->start = g->s->len;
     g->flag_mask = 0;
     g->reg_mask = 0;
+    g->fpu_tol = 0;
 }
 
 static void ins_record(DtGen *g, unsigned group)
@@ -145,6 +146,7 @@ static void ins_record(DtGen *g, unsigned group)
     in->group = (uint8_t)group;
     in->flag_mask = g->flag_mask;
     in->reg_mask = g->reg_mask;
+    in->fpu_tol = g->fpu_tol;
 }
 
 void ins_end(DtGen *g)
@@ -1836,6 +1838,9 @@ const DtGroup dt_groups[] = {
      "STMXCSR fences", gen_ssemov, 14, true},
     {"sseint", "SSE2 integer on XMM, SSE/SSE2 additions to MMX, SSSE3",
      gen_sseint, 20, true},
+    {"x87", "x87 loads, stores, arithmetic, compares, transcendentals, "
+     "control, FSTENV FSAVE and their restores, random FCW", gen_x87, 30,
+     false},
 };
 
 const unsigned dt_group_count = sizeof(dt_groups) / sizeof(dt_groups[0]);
@@ -2021,6 +2026,12 @@ void dt_gen_stream(DtStream *s, const DtLayout *lay, uint64_t seed,
         if (((group_mask >> i) & 1) && dt_groups[i].sse) {
             gen_sse_init(g);
             break;
+        }
+    }
+    g->sse3 = (group_mask & DT_GEN_SSE) != 0;
+    for (unsigned i = 0; i < dt_group_count; i++) {
+        if (((group_mask >> i) & 1) && dt_groups[i].gen == gen_x87) {
+            gen_x87_init(g);
         }
     }
     s->init.eip = lay->code_base + start - g->cs_base;
