@@ -246,6 +246,11 @@ static void get_state(X86Cpu *cpu, DtRegs *r, unsigned bits)
         for (int i = 0; i < 16; i++) {
             r->r[i] = cpu->regs[i];
         }
+        /* What the host's exception frame shows: in compatibility mode
+         * the top half of RSP is not kept (intr_lm.c). */
+        if (!cpu->code64) {
+            r->r[DT_ESP] = (uint32_t)r->r[DT_ESP];
+        }
         r->eip = cpu->rip;
     } else {
         for (int i = 0; i < 8; i++) {
@@ -375,6 +380,9 @@ void dt_emu_run(DtEmu *e, const DtStream *s, DtReport *rep,
                 break;
             }
             rep->steps[rep->nsteps++] = st;
+            /* The host's trap and return in compatibility mode leave RSP
+             * as the frame held it (get_state). */
+            cpu->regs[R_ESP] = st.r[DT_ESP];
             if (step) {
                 DtRegs fixed = st;
                 uint64_t at = cpu->insn_start;
