@@ -34,8 +34,6 @@ expect_log() {
     fi
 }
 
-# refuse_log FILE REGEX WHAT: record a failure if FILE matches (case
-# insensitive), leaving out /proc/interrupts' counter lines (SPU:, ERR:).
 # expect_text FILE TEXT WHAT: the same for a literal line fragment.
 expect_text() {
     if ! grep -Fq -- "$2" "$1"; then
@@ -44,6 +42,8 @@ expect_text() {
     fi
 }
 
+# refuse_log FILE REGEX WHAT: record a failure if FILE matches (case
+# insensitive), leaving out /proc/interrupts' counter lines (SPU:, ERR:).
 refuse_log() {
     local hit
     hit=$(grep -Ei -- "$2" "$1" | grep -Ev '^ *(SPU|ERR|MIS):' | head -n 1)
@@ -51,4 +51,18 @@ refuse_log() {
         echo "unwanted: $3: $hit"
         failures=$((failures + 1))
     fi
+}
+
+# guest_verdict LOG SUMMARY: after the expectations, fail (exit 1) with
+# where the console output is and the start of pcvm's stderr ($tmp/err)
+# if any was missed, else pass naming the kernel that ran.
+guest_verdict() {
+    local log=$1 summary=$2
+    if [ "$failures" -ne 0 ]; then
+        echo "--- the whole console output is in $log"
+        echo "--- stderr"; head -n 20 "$tmp/err"
+        exit 1
+    fi
+    echo "PASS: $(grep -ao -m1 'Linux version [^ ]*' "$log")$summary"
+    exit 0
 }
