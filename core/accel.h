@@ -42,6 +42,10 @@ typedef struct AccelOps {
     void (*kick)(Machine *m);
     /* Print the vCPUs' registers (errors, -d cpu). */
     void (*dump)(Machine *m, FILE *f);
+    /* Optional: load @st into @cpu, which runs from there (a direct
+     * kernel boot after reset); returns -1 when the state cannot be
+     * loaded (an MSR the CPU lacks). */
+    int (*set_boot_state)(Machine *m, int cpu, const VcpuBootState *st);
 } AccelOps;
 
 extern const AccelOps tcg_accel_ops;
