@@ -5,8 +5,11 @@
 ; (boot.rst, "32-bit boot protocol"); boot_params must carry the setup
 ; header with the loader's fields, the command line, the initrd (this
 ; file again) and the memory map; the ACPI RSDP must be where
-; acpi_rsdp_addr says.
+; acpi_rsdp_addr says. The test first reboots the machine once (PIIX
+; reset control at 0xcf9, with a mark in RAM, which a reset keeps): pcvm
+; must load the kernel and enter it again, as after power-on.
 ; pcvm-args: -bios none -kernel @BIN@ -initrd @BIN@ -append direct32=1 -m 64
+; expect: reboot
 ; expect: cmdline: direct32=1
 ; expect: e820: 8 entries
 ; expect: 00000000 0009fc00 1
@@ -20,6 +23,9 @@
 ; expect: ok
 
 %include "direct.inc"
+
+%define REBOOT_MARK 0x8000
+%define REBOOT_MAGIC 0x7eb007ed
 
         BZIMAGE_HEADER 0, 0, 0x100000, 0x100000, 0x100000
         bits 32
@@ -61,6 +67,15 @@ startup_32:
         jne fail_esi
         mov ebp, esi
 
+        cmp dword [REBOOT_MARK], REBOOT_MAGIC
+        je .rebooted
+        mov dword [REBOOT_MARK], REBOOT_MAGIC
+        PUTS "reboot", 10
+        mov dx, 0xcf9
+        mov al, 0x06                    ; hard reset
+        out dx, al
+        FAIL 11
+.rebooted:
         cmp dword [ebp + 0x202], 'HdrS'
         jne fail_bp
         cmp byte [ebp + BP_TYPE_OF_LOADER], 0xff
