@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hw/pc/kernel_unpack.h"
 #include "hw/pc/linux_boot.h"
 
 #define MIB (1024u * 1024u)
@@ -64,6 +65,7 @@ void linux_direct_free(LinuxDirect *ld)
 {
     free(ld->cmdline);
     free(ld->page_tables);
+    free(ld->unpacked);
     memset(ld, 0, sizeof(*ld));
 }
 
@@ -95,7 +97,7 @@ static VcpuSegment seg_from_desc(uint16_t sel, uint64_t d)
     return (VcpuSegment){sel, base, limit, hi & 0x00f0ff00u};
 }
 
-static void build_entry_state(LinuxDirect *ld)
+static void build_entry_state(LinuxDirect *ld, uint64_t entry)
 {
     uint64_t code = ld->entry64 ? DESC_CODE64 : DESC_CODE32;
     memset(ld->gdt, 0, sizeof(ld->gdt));
@@ -108,6 +110,7 @@ static void build_entry_state(LinuxDirect *ld)
     /* boot.rst: ESI/RSI point at boot_params; EBP, EDI, EBX are zero. */
     c->regs[6] = LD_BOOT_PARAMS_ADDR;  /* RSI */
     c->regs[4] = LD_STACK_TOP;         /* RSP */
+    c->rip = entry;
     c->rflags = 0x2;                   /* interrupts off */
     for (int i = 0; i < VCPU_SEG_COUNT; i++) {
         c->seg[i] = seg_from_desc(LD_BOOT_DS, DESC_DATA);
@@ -121,15 +124,25 @@ static void build_entry_state(LinuxDirect *ld)
     c->idt_limit = 0;  /* no IDT until the kernel loads its own */
     c->cr0 = LD_CR0_PE | LD_CR0_ET;
     if (ld->entry64) {
-        /* The 64-bit entry is 0x200 past startup_32. */
-        c->rip = ld->kernel_addr + 0x200;
         c->cr0 |= LD_CR0_PG;
         c->cr3 = LD_PML4_ADDR;
         c->cr4 = LD_CR4_PAE;
         c->efer = LD_EFER_LME | LD_EFER_LMA;
-    } else {
-        c->rip = ld->kernel_addr;
     }
+}
+
+/* The setup header for a vmlinux, which has none: what a bzImage of
+ * protocol 2.15 would carry, as far as the kernel proper reads it. */
+static void synth_header(uint8_t *bp, bool is64)
+{
+    put_le(bp + HDR_BOOT_FLAG, 0xaa55, 2);
+    memcpy(bp + HDR_HEADER, "HdrS", 4);
+    put_le(bp + HDR_VERSION, 0x020f, 2);
+    bp[HDR_LOADFLAGS] = LOADFLAG_LOADED_HIGH;
+    put_le(bp + HDR_INITRD_ADDR_MAX, 0x7fffffff, 4);
+    put_le(bp + HDR_KERNEL_ALIGNMENT, 0x200000, 4);
+    put_le(bp + HDR_XLOADFLAGS, is64 ? XLF_KERNEL_64 : 0, 2);
+    put_le(bp + HDR_CMDLINE_SIZE, LD_VMLINUX_CMDLINE_MAX, 4);
 }
 
 static void build_boot_params(LinuxDirect *ld, const LinuxDirectConfig *cfg,
@@ -137,7 +150,11 @@ static void build_boot_params(LinuxDirect *ld, const LinuxDirectConfig *cfg,
 {
     uint8_t *bp = ld->boot_params;
     memset(bp, 0, BP_SIZE);
-    memcpy(bp + BP_HDR, cfg->image + BP_HDR, hdr_end - BP_HDR);
+    if (ld->form == LD_VMLINUX) {
+        synth_header(bp, ld->entry64);
+    } else {
+        memcpy(bp + BP_HDR, cfg->image + BP_HDR, hdr_end - BP_HDR);
+    }
     bp[HDR_TYPE_OF_LOADER] = LD_LOADER_TYPE;
     bp[HDR_LOADFLAGS] |= LOADFLAG_CAN_USE_HEAP;
     put_le(bp + HDR_HEAP_END_PTR, 0xfe00, 2);
@@ -159,9 +176,9 @@ static void build_boot_params(LinuxDirect *ld, const LinuxDirectConfig *cfg,
     }
 }
 
-/* Where the kernel goes: see linux_direct.h. */
+/* Where a bzImage's protected-mode part goes: see linux_direct.h. */
 static uint64_t choose_kernel_addr(const uint8_t *image, uint16_t protocol,
-                                   uint32_t need, uint64_t load_top)
+                                   uint64_t need, uint64_t load_top)
 {
     if (protocol >= 0x20a && image[HDR_RELOCATABLE]) {
         uint64_t pref = get64(image + HDR_PREF_ADDRESS);
@@ -175,14 +192,88 @@ static uint64_t choose_kernel_addr(const uint8_t *image, uint16_t protocol,
     return LD_KERNEL_ADDR;
 }
 
-int linux_direct_prepare(const LinuxDirectConfig *cfg, LinuxDirect *out,
-                         char *err, size_t errlen)
+/* A vmlinux's segments as the kernel's pieces; checks they fit. */
+static int load_elf(LinuxDirect *out, const KernelElf *elf, uint64_t top,
+                    char *err, size_t errlen)
+{
+    if (elf->lo < LD_KERNEL_ADDR || elf->hi > top) {
+        return fail(err, errlen, "the kernel's segments (%#llx-%#llx) are "
+                                 "not in RAM between 1 MiB and %#llx",
+                    (unsigned long long)elf->lo,
+                    (unsigned long long)elf->hi, (unsigned long long)top);
+    }
+    if (elf->entry < elf->lo || elf->entry >= elf->hi) {
+        return fail(err, errlen, "the entry point %#llx is outside the "
+                                 "kernel", (unsigned long long)elf->entry);
+    }
+    for (int i = 0; i < elf->nsegs; i++) {
+        const KernelElfSeg *s = &elf->seg[i];
+        out->kernel[i] = (LinuxDirectPiece){s->paddr, s->data, s->filesz,
+                                            s->memsz};
+    }
+    out->nkernel = elf->nsegs;
+    out->kernel_addr = elf->lo;
+    out->init_size = elf->hi - elf->lo;
+    out->entry64 = elf->is64;
+    return 0;
+}
+
+/* Unpack a bzImage's payload and parse the vmlinux in it; on failure
+ * out->unpack_err says why and nothing is kept. */
+static int unpack_payload(LinuxDirect *out, const uint8_t *image,
+                          size_t image_size, uint32_t setup_size,
+                          uint16_t protocol, KernelElf *elf)
+{
+    char *why = out->unpack_err;
+    size_t wl = sizeof(out->unpack_err);
+    uint32_t off = get32(image + HDR_PAYLOAD_OFFSET);
+    uint32_t len = get32(image + HDR_PAYLOAD_LENGTH);
+    size_t kernel_size = image_size - setup_size;
+    if (protocol < 0x208 || len == 0 || off > kernel_size ||
+        len > kernel_size - off) {
+        return fail(why, wl, "no payload to unpack");
+    }
+    size_t size;
+    if (kernel_unpack(image + setup_size + off, len, LD_UNPACK_MAX,
+                      &out->unpacked, &size, why, wl)) {
+        return -1;
+    }
+    if (kernel_elf_parse(out->unpacked, size, elf, why, wl)) {
+        free(out->unpacked);
+        out->unpacked = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+bool linux_direct_is_vmlinux(const uint8_t *image, size_t size)
+{
+    return kernel_elf_probe(image, size);
+}
+
+/* The checks and pieces specific to each form: fills out->form, kernel,
+ * kernel_addr, init_size, entry64, protocol; @entry, @hdr_end and
+ * @cmd_max for the rest. */
+static int prepare_kernel(const LinuxDirectConfig *cfg, LinuxDirect *out,
+                          uint64_t *entry, unsigned *hdr_end,
+                          uint32_t *cmd_max, char *err, size_t errlen)
 {
     const uint8_t *image = cfg->image;
-    memset(out, 0, sizeof(*out));
+    uint64_t top = cfg->load_top;
+    KernelElf elf;
+    if (linux_direct_is_vmlinux(image, cfg->image_size)) {
+        if (kernel_elf_parse(image, cfg->image_size, &elf, err, errlen) ||
+            load_elf(out, &elf, top, err, errlen)) {
+            return -1;
+        }
+        out->form = LD_VMLINUX;
+        out->protocol = 0x020f;
+        *entry = elf.entry;
+        *cmd_max = LD_VMLINUX_CMDLINE_MAX;
+        return 0;
+    }
     if (!linux_boot_probe(image, cfg->image_size)) {
-        return fail(err, errlen, "not a Linux bzImage (no boot-protocol "
-                                 "header)");
+        return fail(err, errlen, "not a Linux bzImage nor an ELF vmlinux");
     }
     uint16_t protocol = get16(image + HDR_VERSION);
     if (protocol < 0x206) {
@@ -194,86 +285,119 @@ int linux_direct_prepare(const LinuxDirectConfig *cfg, LinuxDirect *out,
         return fail(err, errlen, "a zImage (loaded low) is not supported; "
                                  "use a bzImage");
     }
-    unsigned hdr_end = HDR_HEADER + image[HDR_JUMP + 1];
-    if (hdr_end > BP_HDR_MAX_END) {
-        hdr_end = BP_HDR_MAX_END;
+    *hdr_end = HDR_HEADER + image[HDR_JUMP + 1];
+    if (*hdr_end > BP_HDR_MAX_END) {
+        *hdr_end = BP_HDR_MAX_END;
     }
     unsigned sects = image[HDR_SETUP_SECTS] ? image[HDR_SETUP_SECTS] : 4;
     uint32_t setup_size = (sects + 1) * 512;
     if (setup_size >= cfg->image_size || cfg->image_size > 0xffffffffULL ||
-        setup_size < hdr_end) {
+        setup_size < *hdr_end) {
         return fail(err, errlen, "the setup code (%u bytes) does not fit "
                                  "the image", setup_size);
     }
-    uint32_t kernel_size = (uint32_t)(cfg->image_size - setup_size);
+    out->protocol = protocol;
+    *cmd_max = get32(image + HDR_CMDLINE_SIZE);
     uint16_t xlf = protocol >= 0x20c ? get16(image + HDR_XLOADFLAGS) : 0;
+    bool want64 = (xlf & XLF_KERNEL_64) != 0;
+    if (cfg->unpack &&
+        !unpack_payload(out, image, cfg->image_size, setup_size, protocol,
+                        &elf)) {
+        if (elf.is64 != want64) {
+            snprintf(out->unpack_err, sizeof(out->unpack_err),
+                     "the payload is an ELF%d file", elf.is64 ? 64 : 32);
+        } else if (!load_elf(out, &elf, top, out->unpack_err,
+                             sizeof(out->unpack_err))) {
+            out->form = LD_UNPACKED;
+            *entry = elf.entry;
+            return 0;
+        }
+        free(out->unpacked);
+        out->unpacked = NULL;
+    }
+    uint32_t kernel_size = (uint32_t)(cfg->image_size - setup_size);
     /* init_size came with 2.10; before it, guess generously. */
-    uint32_t init_size = protocol >= 0x20a ? get32(image + HDR_INIT_SIZE)
+    uint64_t init_size = protocol >= 0x20a ? get32(image + HDR_INIT_SIZE)
                                            : 0;
     if (init_size < kernel_size) {
-        init_size = kernel_size > 0x40000000u ? kernel_size
-                                              : kernel_size * 3;
+        init_size = (uint64_t)kernel_size * 3;
     }
-    uint64_t top = cfg->load_top;
     uint64_t kaddr = choose_kernel_addr(image, protocol, init_size, top);
     if (kaddr > top || init_size > top - kaddr) {
-        return fail(err, errlen, "the kernel needs %u MiB from %#llx; RAM "
+        return fail(err, errlen, "the kernel needs %llu MiB from %#llx; RAM "
                                  "below 4 GiB ends at %#llx",
-                    (init_size + MIB - 1) / MIB, (unsigned long long)kaddr,
-                    (unsigned long long)top);
+                    (unsigned long long)((init_size + MIB - 1) / MIB),
+                    (unsigned long long)kaddr, (unsigned long long)top);
     }
+    out->form = LD_BZIMAGE;
+    out->entry64 = want64;
+    out->kernel[0] = (LinuxDirectPiece){kaddr, image + setup_size,
+                                        kernel_size, kernel_size};
+    out->nkernel = 1;
+    out->kernel_addr = kaddr;
+    out->init_size = init_size;
+    /* The 64-bit entry is 0x200 past startup_32. */
+    *entry = kaddr + (want64 ? 0x200 : 0);
+    return 0;
+}
 
+int linux_direct_prepare(const LinuxDirectConfig *cfg, LinuxDirect *out,
+                         char *err, size_t errlen)
+{
+    uint64_t entry = 0;
+    unsigned hdr_end = 0;
+    uint32_t cmd_max = 0;
+    memset(out, 0, sizeof(*out));
+    if (prepare_kernel(cfg, out, &entry, &hdr_end, &cmd_max, err, errlen)) {
+        linux_direct_free(out);
+        return -1;
+    }
+    uint64_t top = cfg->load_top;
     size_t cmd_len = cfg->cmdline ? strlen(cfg->cmdline) : 0;
-    uint32_t cmd_max = get32(image + HDR_CMDLINE_SIZE);
     if (cmd_max > LD_CMDLINE_MAX - 1) {
         cmd_max = LD_CMDLINE_MAX - 1;
     }
     if (cmd_len > cmd_max) {
+        linux_direct_free(out);
         return fail(err, errlen, "the command line has %zu characters; this "
                                  "kernel takes at most %u", cmd_len, cmd_max);
     }
 
-    uint64_t initrd_addr = 0;
     if (cfg->initrd && cfg->initrd_size) {
-        uint64_t max = (uint64_t)get32(image + HDR_INITRD_ADDR_MAX) + 1;
+        uint64_t max = out->form == LD_VMLINUX
+                           ? 0x80000000ULL
+                           : (uint64_t)get32(cfg->image +
+                                             HDR_INITRD_ADDR_MAX) + 1;
         if (max > top) {
             max = top;
         }
-        uint64_t kend = kaddr + init_size;
+        uint64_t kend = out->kernel_addr + out->init_size;
         if (cfg->initrd_size > 0xffffffffULL || cfg->initrd_size > max ||
             ((max - cfg->initrd_size) & ~0xfffULL) < kend) {
+            linux_direct_free(out);
             return fail(err, errlen, "the initrd (%zu bytes) does not fit "
                                      "in RAM between the kernel and %#llx",
                         cfg->initrd_size, (unsigned long long)max);
         }
-        initrd_addr = (max - cfg->initrd_size) & ~0xfffULL;
+        out->initrd = cfg->initrd;
+        out->initrd_size = (uint32_t)cfg->initrd_size;
+        out->initrd_addr = (max - cfg->initrd_size) & ~0xfffULL;
     }
 
     out->cmdline = malloc(cmd_len + 1);
-    if (xlf & XLF_KERNEL_64) {
+    if (out->entry64) {
         out->page_tables = malloc(LD_PT_SIZE);
     }
-    if (!out->cmdline || ((xlf & XLF_KERNEL_64) && !out->page_tables)) {
+    if (!out->cmdline || (out->entry64 && !out->page_tables)) {
         linux_direct_free(out);
         return fail(err, errlen, "out of memory");
     }
     memcpy(out->cmdline, cfg->cmdline ? cfg->cmdline : "", cmd_len + 1);
     out->cmdline_size = (uint32_t)cmd_len + 1;
-    out->protocol = protocol;
-    out->entry64 = (xlf & XLF_KERNEL_64) != 0;
-    out->kernel = image + setup_size;
-    out->kernel_size = kernel_size;
-    out->kernel_addr = kaddr;
-    out->init_size = init_size;
-    if (initrd_addr) {
-        out->initrd = cfg->initrd;
-        out->initrd_size = (uint32_t)cfg->initrd_size;
-        out->initrd_addr = initrd_addr;
-    }
     if (out->page_tables) {
         linux_direct_page_tables(out->page_tables, LD_PML4_ADDR);
     }
     build_boot_params(out, cfg, hdr_end);
-    build_entry_state(out);
+    build_entry_state(out, entry);
     return 0;
 }

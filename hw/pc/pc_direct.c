@@ -208,14 +208,15 @@ static int read_kernel(PcDirect *d, size_t *ksize, size_t *isize, char *err,
                       sizeof(msg))) {
         return fail(err, errlen, "-kernel %s", msg);
     }
-    if (!linux_boot_probe(d->image, *ksize)) {
+    if (!linux_boot_probe(d->image, *ksize) &&
+        !linux_direct_is_vmlinux(d->image, *ksize)) {
         if (multiboot_find_header(d->image, *ksize) >= 0) {
             return fail(err, errlen, "-kernel %s: a Multiboot kernel needs "
                                      "the firmware (drop -bios none)",
                         cfg->kernel);
         }
-        return fail(err, errlen, "-kernel %s: not a Linux bzImage",
-                    cfg->kernel);
+        return fail(err, errlen, "-kernel %s: not a Linux bzImage nor an "
+                                 "ELF vmlinux", cfg->kernel);
     }
     *isize = 0;
     if (cfg->initrd) {
@@ -269,7 +270,15 @@ PcDirect *pc_direct_init(Machine *m, PciBus *pci, uint64_t ram_below_4g,
         .e820 = &e820,
         .acpi_rsdp = PC_DIRECT_RSDP,
         .load_top = d->tables_base,
+        .unpack = true,
     };
+    const char *unpack = config_global(cfg, "direct-boot", "unpack");
+    if (unpack && strcmp(unpack, "on") && strcmp(unpack, "off")) {
+        fail(err, errlen, "-global direct-boot.unpack=%s: on or off", unpack);
+        pc_direct_free(d);
+        return NULL;
+    }
+    lc.unpack = !unpack || !strcmp(unpack, "on");
     if (linux_direct_prepare(&lc, &d->ld, msg, sizeof(msg))) {
         fail(err, errlen, "-kernel %s: %s", cfg->kernel, msg);
         pc_direct_free(d);
@@ -321,6 +330,17 @@ static void setup_pci(PcDirect *d)
     pci_bus_config_write(pci, 0, pm, PCI_INTERRUPT_LINE, SCI_IRQ, 1);
 }
 
+static void zero_ram(AddressSpace *as, uint64_t addr, uint64_t len)
+{
+    static const uint8_t zeros[4096];
+    while (len) {
+        uint64_t n = len < sizeof(zeros) ? len : sizeof(zeros);
+        as_dma_write(as, addr, zeros, n);
+        addr += n;
+        len -= n;
+    }
+}
+
 static void put16(uint8_t *p, uint16_t v)
 {
     p[0] = (uint8_t)v;
@@ -349,7 +369,11 @@ void pc_direct_reset(PcDirect *d)
         as_dma_write(as, LD_PML4_ADDR, ld->page_tables, LD_PT_SIZE);
     }
     as_dma_write(as, LD_CMDLINE_ADDR, ld->cmdline, ld->cmdline_size);
-    as_dma_write(as, ld->kernel_addr, ld->kernel, ld->kernel_size);
+    for (int i = 0; i < ld->nkernel; i++) {
+        const LinuxDirectPiece *p = &ld->kernel[i];
+        as_dma_write(as, p->addr, p->data, p->len);
+        zero_ram(as, p->addr + p->len, p->size - p->len);
+    }
     if (ld->initrd_size) {
         as_dma_write(as, ld->initrd_addr, ld->initrd, ld->initrd_size);
     }

@@ -143,8 +143,12 @@ START_TEST(test_boot_params)
     /* The pieces. */
     ck_assert(ld.entry64);
     ck_assert_uint_eq(ld.kernel_addr, 0x1000000);
-    ck_assert_ptr_eq(ld.kernel, img + SETUP_SIZE);
-    ck_assert_uint_eq(ld.kernel_size, IMG_SIZE - SETUP_SIZE);
+    ck_assert_int_eq(ld.form, LD_BZIMAGE);
+    ck_assert_int_eq(ld.nkernel, 1);
+    ck_assert_uint_eq(ld.kernel[0].addr, 0x1000000);
+    ck_assert_ptr_eq(ld.kernel[0].data, img + SETUP_SIZE);
+    ck_assert_uint_eq(ld.kernel[0].len, IMG_SIZE - SETUP_SIZE);
+    ck_assert_uint_eq(ld.kernel[0].size, IMG_SIZE - SETUP_SIZE);
     ck_assert_str_eq(ld.cmdline, "console=ttyS0");
     ck_assert_uint_eq(ld.cmdline_size, 14);
     /* The initrd: page-aligned, as high as it goes, above init_size. */
@@ -209,7 +213,8 @@ START_TEST(test_rejects)
     img = fake_image(0x020f, 0, false, 0, 0x100000);
     ck_assert_int_eq(prepare(img, 100, NULL, 0, NULL, 64 * MIB, &ld, err),
                      -1);
-    ck_assert_ptr_nonnull(strstr(err, "not a Linux bzImage"));
+    ck_assert_ptr_nonnull(strstr(err, "not a Linux bzImage nor an ELF "
+                                      "vmlinux"));
     img[HDR_LOADFLAGS] = 0;
     ck_assert_int_eq(prepare(img, IMG_SIZE, NULL, 0, NULL, 64 * MIB, &ld,
                              err), -1);
