@@ -5,6 +5,7 @@
 #   make check      install what is missing, build, run every test
 #   make bench      benchmarks (bench/)
 #   make difftest   interpreter vs host CPU on N random instructions
+#                   (SEED=, CPU=core2duo GROUPS=ssefp,sseint,... for SSE)
 #                   (N=1000000, SEED=1 by default)
 #   make check-aarch64   cross-build for ARM64 and run the guest tests there
 #
@@ -176,7 +177,7 @@ demo: all
 		-device isa-debug-exit; st=$$?; [ $$st -eq 1 ] || exit $$st
 
 check: deps-check all $(UNIT) $(GUEST_BINS)
-	$(Q)tests/run.sh --build $(BUILD) unit guest cli boot difftest
+	$(Q)tests/run.sh --build $(BUILD) unit guest guest-kvm cli boot difftest
 
 check-unit: all $(UNIT)
 	$(Q)tests/run.sh --build $(BUILD) unit
@@ -197,7 +198,8 @@ check-aarch64: $(GUEST_BINS)
 N ?= 1000000
 SEED ?= 1
 difftest: $(BUILD)/tools/difftest
-	$(Q)$(BUILD)/tools/difftest --seed $(SEED) --count $(N)
+	$(Q)$(BUILD)/tools/difftest --seed $(SEED) --count $(N) \
+		$(if $(CPU),--cpu $(CPU)) $(if $(GROUPS),--groups $(GROUPS))
 
 bench: all $(BENCH_BINS)
 	$(Q)bench/run.sh --build $(BUILD)

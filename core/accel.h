@@ -17,6 +17,7 @@
 #include "core/vcpu.h"
 
 typedef struct Machine Machine;
+typedef struct MachineConfig MachineConfig;
 
 typedef enum AccelRunResult {
     ACCEL_RAN,     /* reached the deadline or the slice ended */
@@ -46,6 +47,17 @@ typedef struct AccelOps {
      * kernel boot after reset); returns -1 when the state cannot be
      * loaded (an MSR the CPU lacks). */
     int (*set_boot_state)(Machine *m, int cpu, const VcpuBootState *st);
+    /* Optional: can this accelerator run @cfg here? 0: yes; 1: it can,
+     * but -accel auto should not choose it; -1: it cannot. @why gets the
+     * reason in a few words (one line, no "pcvm:" prefix). */
+    int (*probe)(const MachineConfig *cfg, char *why, size_t whylen);
+    /* Optional: what -accel help says about this accelerator here. */
+    void (*help)(FILE *f);
+    /* Optional: the input of an interrupt controller inside the
+     * accelerator (KVM's in-kernel IOAPIC/PIC) for GSI @gsi, which the
+     * board adds next to its own controllers; a line with no handler when
+     * the board's controllers are the only ones. */
+    IrqLine (*gsi_line)(Machine *m, int gsi);
 } AccelOps;
 
 extern const AccelOps tcg_accel_ops;

@@ -268,7 +268,11 @@ int machine_run(Machine *m)
                 deadline = now + MACHINE_SLICE_NS;
             }
             r = m->accel->run(m, deadline);
-            clock_run_expired(m->clock);
+            /* A timer that fires now may wake a halted vCPU: then it is
+             * not idle any more, and the loop must not sleep. */
+            if (clock_run_expired(m->clock) > 0 && r == ACCEL_IDLE) {
+                r = ACCEL_RAN;
+            }
         }
         if (m->exit_requested || m->reset_requested ||
             m->shutdown_requested) {

@@ -400,6 +400,20 @@ static int opt_cpu(OptCtx *c, const char *arg)
     return 0;
 }
 
+static int parse_kernel_irqchip(OptCtx *c, const char *v)
+{
+    if (!strcmp(v, "off")) {
+        c->cfg->kernel_irqchip = KERNEL_IRQCHIP_OFF;
+    } else if (!strcmp(v, "split")) {
+        c->cfg->kernel_irqchip = KERNEL_IRQCHIP_SPLIT;
+    } else if (!strcmp(v, "on")) {
+        c->cfg->kernel_irqchip = KERNEL_IRQCHIP_ON;
+    } else {
+        return fail(c, "kernel-irqchip=%s: expected off, split or on", v);
+    }
+    return 0;
+}
+
 static int opt_machine(OptCtx *c, const char *arg)
 {
     KeyVal kv[8];
@@ -414,6 +428,9 @@ static int opt_machine(OptCtx *c, const char *arg)
             } else {
                 set_str(&c->cfg->machine_type, kv[i].value);
             }
+        } else if (!strcmp(kv[i].key, "kernel_irqchip") ||
+                   !strcmp(kv[i].key, "kernel-irqchip")) {
+            rc = parse_kernel_irqchip(c, kv[i].value);
         } else if (!strcmp(kv[i].key, "accel")) {
             /* "kvm:tcg": the first that works; we keep auto semantics. */
             if (!strcmp(kv[i].value, "kvm")) {
@@ -774,6 +791,8 @@ static int opt_accel(OptCtx *c, const char *arg)
                 c->cfg->accel = ACCEL_TCG;
             } else if (!strcmp(val, "auto")) {
                 c->cfg->accel = ACCEL_AUTO;
+            } else if (!strcmp(val, "help")) {
+                c->cfg->accel_help = true;
             } else {
                 rc = fail(c, "unknown accelerator '%s' (kvm, tcg, auto)",
                           val);
@@ -782,7 +801,18 @@ static int opt_accel(OptCtx *c, const char *arg)
             if (parse_bool(val, &c->cfg->accel_interp)) {
                 rc = fail(c, "interp=%s: expected on or off", val);
             }
-        } else if (strcmp(k, "thread") && strcmp(k, "tb-size")) {
+        } else if (!strcmp(k, "kernel-irqchip") ||
+                   !strcmp(k, "kernel_irqchip")) {
+            rc = parse_kernel_irqchip(c, val);
+        } else if (!strcmp(k, "thread")) {
+            if (!strcmp(val, "single")) {
+                c->cfg->accel_threads = ACCEL_THREADS_SINGLE;
+            } else if (!strcmp(val, "multi")) {
+                c->cfg->accel_threads = ACCEL_THREADS_MULTI;
+            } else {
+                rc = fail(c, "thread=%s: expected single or multi", val);
+            }
+        } else if (strcmp(k, "tb-size")) {
             rc = fail(c, "unknown parameter '%s'", k);
         }
     }
@@ -1128,8 +1158,9 @@ static const OptionDef option_table[] = {
     {"monitor", "DEV", opt_monitor, "monitor console", false},
     {"debugcon", "DEV", opt_debugcon, "debug console on port 0xe9 (stdio, "
      "file:F, null)", true},
-    {"accel", "kvm|tcg|auto", opt_accel, "accelerator (tcg,interp=on: the "
-     "bare interpreter)", true},
+    {"accel", "kvm|tcg|auto|help", opt_accel, "accelerator (tcg,interp=on: "
+     "the bare interpreter; kvm,kernel-irqchip=off|split|on,"
+     "thread=single|multi)", true},
     {"enable-kvm", NULL, opt_enable_kvm, "same as -accel kvm", false},
     {"netdev", "user,id=ID,...", opt_netdev, "network backend", false},
     {"nic", "user,...|none", opt_nic, "network card with its backend",

@@ -100,6 +100,21 @@ typedef enum AccelKind {
     ACCEL_KVM,
 } AccelKind;
 
+/* -accel kvm,kernel-irqchip=... (-machine kernel_irqchip=...) */
+typedef enum KernelIrqchip {
+    KERNEL_IRQCHIP_DEFAULT,
+    KERNEL_IRQCHIP_OFF,             /* PIC (and APICs) in pcvm's devices */
+    KERNEL_IRQCHIP_SPLIT,           /* LAPIC in the kernel, the rest ours */
+    KERNEL_IRQCHIP_ON,              /* PIC, IOAPIC, PIT and LAPIC in KVM */
+} KernelIrqchip;
+
+/* -accel kvm,thread=... */
+typedef enum AccelThreads {
+    ACCEL_THREADS_DEFAULT,
+    ACCEL_THREADS_SINGLE,           /* vCPUs take turns in the main thread */
+    ACCEL_THREADS_MULTI,            /* one host thread per vCPU */
+} AccelThreads;
+
 typedef enum DisplayKind {
     DISPLAY_DEFAULT,     /* SDL when built and a display is there */
     DISPLAY_SDL,
@@ -141,6 +156,9 @@ typedef struct MachineConfig {
     AccelKind accel;
     bool accel_interp;              /* -accel tcg,interp=on */
     bool accel_set;
+    bool accel_help;                /* -accel help */
+    KernelIrqchip kernel_irqchip;
+    AccelThreads accel_threads;
 
     NetdevSpec netdevs[MAX_NETDEVS];
     int nnetdevs;

@@ -91,7 +91,10 @@ void x86_cpu_reset(X86Cpu *cpu, bool init_only)
     cpu->wait_for_sipi = false;
     cpu->nmi_blocked = false;
     cpu->irq_shadow = false;
-    cpu->interrupt_request &= CPU_REQ_INTR | CPU_REQ_EXIT;
+    /* A start-up IPI that arrived with the INIT (SeaBIOS sends them back
+     * to back) is for the CPU coming out of this INIT: keep it. */
+    cpu->interrupt_request &= CPU_REQ_INTR | CPU_REQ_EXIT |
+                              (init_only ? CPU_REQ_SIPI : 0);
     cpu->exc_depth = 0;
     cpu->last_exc = -1;
     cpu->smm = false;

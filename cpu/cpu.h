@@ -295,6 +295,7 @@ struct X86Cpu {
     uint64_t icount;      /* retired instructions, all time */
     uint64_t icount_unflushed; /* not yet given to the clock (icount) */
     unsigned unimp_count; /* rate limit for "unimplemented" messages */
+    bool yield_on_pause;  /* PAUSE ends the turn (vCPUs share a thread) */
     unsigned guest_err_count;
     X86ExceptionHook *exception_hook; /* NULL: deliver everything */
     void *exception_hook_opaque;

@@ -227,13 +227,14 @@ void x86_decode(X86Cpu *cpu, DecodedInsn *d)
     if (b == 0x0f) {
         b = fetch8(&f);
         if (b == 0x38 || b == 0x3a) {
-            /* Three-byte maps (SSSE3 and later) arrive with SSE. */
-            d->opcode = b == 0x38 ? 0x200 : 0x300;
-            d->opcode |= fetch8(&f);
-            decode_ud(cpu);
+            /* Three-byte maps (SSSE3 and later). */
+            uint8_t b3 = fetch8(&f);
+            d->opcode = (uint16_t)((b == 0x38 ? 0x200 : 0x300) | b3);
+            op = b == 0x38 ? &x86_optab_0f38[b3] : &x86_optab_0f3a[b3];
+        } else {
+            d->opcode = 0x100 | b;
+            op = &x86_optab_0f[b];
         }
-        d->opcode = 0x100 | b;
-        op = &x86_optab_0f[b];
     } else {
         d->opcode = b;
         op = &x86_optab_1byte[b];
@@ -379,6 +380,10 @@ void x86_decode(X86Cpu *cpu, DecodedInsn *d)
     }
 
     if (d->lock && (!(flags & OPF_LOCK) || !d->mem)) {
+        decode_ud(cpu);
+    }
+    /* An instruction the model does not advertise does not exist. */
+    if (op->feature && !x86_has_feature(cpu, op->feature)) {
         decode_ud(cpu);
     }
     if ((flags & OPF_PRIV) && cpu->cpl != 0) {

@@ -66,6 +66,8 @@ typedef struct OpInfo {
     const struct OpInfo *sub;   /* FORM_GROUP*: 8 or 16 entries;
                                    OPF_SSE: 4 entries (none, 66, F3, F2) */
     uint16_t min_model;         /* CPU generation that has it (CPU_GEN_*) */
+    uint16_t feature;           /* X86_FEAT_* the CPU must advertise, or 0
+                                   (so X86_FEAT_FPU cannot be asked for) */
 } OpInfo;
 
 /* Address forms of the memory operand. */
@@ -117,6 +119,8 @@ const char *x86_insn_name(const DecodedInsn *d);
 /* The tables (optab.c). */
 extern const OpInfo x86_optab_1byte[256];
 extern const OpInfo x86_optab_0f[256];
+extern const OpInfo x86_optab_0f38[256];
+extern const OpInfo x86_optab_0f3a[256];
 
 /* CPU generations, for opcodes newer than the 8086. */
 enum {

@@ -143,6 +143,7 @@ static bool handle_events(X86Cpu *cpu)
 
     if (req & CPU_REQ_INIT) {
         cpu->interrupt_request &= ~CPU_REQ_INIT;
+        TRACE(cpu->log, LOG_RESET, "cpu%d: INIT", cpu->index);
         x86_cpu_reset(cpu, true);
         /* Application processors wait for a start-up IPI. */
         cpu->wait_for_sipi = cpu->index != 0;
@@ -151,6 +152,8 @@ static bool handle_events(X86Cpu *cpu)
     }
     if (req & CPU_REQ_SIPI) {
         cpu->interrupt_request &= ~CPU_REQ_SIPI;
+        TRACE(cpu->log, LOG_RESET, "cpu%d: SIPI vector %#x%s", cpu->index,
+              cpu->sipi_vector, cpu->wait_for_sipi ? "" : " (ignored)");
         if (cpu->wait_for_sipi) {
             cpu->wait_for_sipi = false;
             cpu->halted = false;

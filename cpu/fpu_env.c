@@ -8,10 +8,12 @@
  * hardware does). In real and virtual-8086 mode the instruction and data
  * pointers are stored as 20-bit linear addresses.
  */
+#include "cpu/debug.h"
 #include "cpu/fpu.h"
 
 #include "cpu/models.h"
 #include "cpu/ops.h"
+#include "cpu/sse.h"
 
 static void put16(uint8_t *p, uint32_t v)
 {
@@ -197,8 +199,27 @@ static unsigned fx_xmm_count(const X86Cpu *cpu)
     return cpu->code64 ? 16 : 8;
 }
 
-/* Common checks; returns the offset of the image. */
-static uint64_t fx_prologue(X86Cpu *cpu, const DecodedInsn *d)
+/* The linear address of byte @i of the image at offset @ea: the
+ * offsets wrap with the address size (the microcode computes each
+ * chunk's address on its own). */
+static uint64_t fx_lin(X86Cpu *cpu, const DecodedInsn *d, uint64_t ea,
+                       unsigned i)
+{
+    uint64_t off = (ea + i) & addr_mask(d);
+    if (cpu->code64) {
+        return off + (d->seg == R_FS || d->seg == R_GS
+                          ? cpu->seg[d->seg].base : 0);
+    }
+    return (uint32_t)(cpu->seg[d->seg].base + off);
+}
+
+/* Common checks; returns the offset of the image. The order is the
+ * host's: the first byte's segment checks (limit, or canonical in 64-bit
+ * mode; #SS for a stack access) come before the alignment checks, the
+ * last byte's after them. Then the pages, the last byte's first: a fault
+ * inside one page, or on the second of two, reports the last byte in
+ * CR2, one on the first of two reports the first byte. */
+static uint64_t fx_prologue(X86Cpu *cpu, const DecodedInsn *d, int acc)
 {
     if (!x86_has_feature(cpu, X86_FEAT_FXSR)) {
         x86_raise(cpu, EXC_UD, -1);
@@ -207,17 +228,61 @@ static uint64_t fx_prologue(X86Cpu *cpu, const DecodedInsn *d)
         x86_raise(cpu, EXC_NM, -1);
     }
     uint64_t ea = x86_ea(cpu, d);
-    uint64_t base = (cpu->code64 && d->seg != R_FS && d->seg != R_GS)
-                        ? 0 : cpu->seg[d->seg].base;
-    if ((base + ea) & 15) {
+    uint64_t lin = x86_seg_linear(cpu, d->seg, ea, 1, acc);
+    /* With alignment checks on, the host checks 4 bytes for #AC. */
+    if ((cpu->hflags & X86_HF_AC) && (lin & 3)) {
+        x86_raise(cpu, EXC_AC, 0);
+    }
+    if (lin & 15) {
         x86_raise(cpu, EXC_GP, 0);
+    }
+    uint64_t last_off = (ea + FXSAVE_SIZE - 1) & addr_mask(d);
+    if (last_off < ea) {
+        /* Wrapped around the address size: both pieces. */
+        x86_seg_linear(cpu, d->seg, ea, (unsigned)(addr_mask(d) - ea + 1),
+                       acc);
+        x86_seg_linear(cpu, d->seg, 0, (unsigned)last_off + 1, acc);
+    } else {
+        x86_seg_linear(cpu, d->seg, ea, FXSAVE_SIZE, acc);
+    }
+    x86_probe_lin(cpu, fx_lin(cpu, d, ea, FXSAVE_SIZE - 1), 1, acc);
+    x86_probe_lin(cpu, lin, 1, acc);
+    if (cpu->hflags & X86_HF_DBG) {
+        x86_debug_data(cpu, lin, FXSAVE_SIZE, acc == ACC_WRITE);
     }
     return ea;
 }
 
+/* Bytes @from to @from + @len - 1 (multiples of 8) of a checked image:
+ * quadwords unless an odd offset might straddle an address wrap. */
+static void fx_write(X86Cpu *cpu, const DecodedInsn *d, uint64_t ea,
+                     unsigned from, const uint8_t *b, unsigned len)
+{
+    unsigned step = (ea & 7) ? 1 : 8;
+    for (unsigned i = from; i < from + len; i += step) {
+        x86_write_lin(cpu, fx_lin(cpu, d, ea, i),
+                      step == 8 ? get64(b + i) : b[i], step, ACC_WRITE);
+    }
+}
+
+static void fx_read(X86Cpu *cpu, const DecodedInsn *d, uint64_t ea,
+                    uint8_t *b, unsigned len)
+{
+    unsigned step = (ea & 7) ? 1 : 8;
+    for (unsigned i = 0; i < len; i += step) {
+        uint64_t v = x86_read_lin(cpu, fx_lin(cpu, d, ea, i), step,
+                                  ACC_READ);
+        if (step == 8) {
+            put64(b + i, v);
+        } else {
+            b[i] = (uint8_t)v;
+        }
+    }
+}
+
 HANDLER(op_fxsave)
 {
-    uint64_t ea = fx_prologue(cpu, d);
+    uint64_t ea = fx_prologue(cpu, d, ACC_WRITE);
     bool wide = d->rex & 8; /* REX.W: 64-bit FIP and FDP */
     uint8_t b[FXSAVE_SIZE] = {0};
     uint8_t abridged = 0;
@@ -241,7 +306,7 @@ HANDLER(op_fxsave)
         put16(b + 20, cpu->fds);
     }
     put32(b + 24, cpu->mxcsr);
-    put32(b + 28, FPU_MXCSR_MASK);
+    put32(b + 28, sse_mxcsr_mask(cpu));
     for (unsigned i = 0; i < 8; i++) {
         fpu_store_bytes_fx80(b + 32 + 16 * i, cpu->fpr[fpu_phys(cpu, i)]);
     }
@@ -249,30 +314,28 @@ HANDLER(op_fxsave)
         memcpy(b + 160 + 16 * i, cpu->xmm[i].b, 16);
     }
 
-    /* Check the whole area, then write what this CPU saves. */
-    x86_probe_write(cpu, d->seg, ea, FXSAVE_SIZE);
-    x86_write_bytes(cpu, d->seg, ea, b, 24);
+    /* What this CPU saves: the rest stays as it was. */
+    fx_write(cpu, d, ea, 0, b, 24);
     if (fx_sse(cpu)) {
-        x86_write_bytes(cpu, d->seg, ea + 24, b + 24, 8);
+        fx_write(cpu, d, ea, 24, b, 8);
     }
-    x86_write_bytes(cpu, d->seg, ea + 32, b + 32, 128);
+    fx_write(cpu, d, ea, 32, b, 128);
     if (fx_sse(cpu)) {
-        x86_write_bytes(cpu, d->seg, ea + 160, b + 160,
-                        16 * fx_xmm_count(cpu));
+        fx_write(cpu, d, ea, 160, b, 16 * fx_xmm_count(cpu));
     }
 }
 
 HANDLER(op_fxrstor)
 {
-    uint64_t ea = fx_prologue(cpu, d);
+    uint64_t ea = fx_prologue(cpu, d, ACC_READ);
     bool wide = d->rex & 8;
     bool sse = fx_sse(cpu);
     unsigned len = sse ? 160 + 16 * fx_xmm_count(cpu) : 160;
     uint8_t b[FXSAVE_SIZE];
 
-    x86_read_bytes(cpu, d->seg, ea, b, len);
+    fx_read(cpu, d, ea, b, len);
     uint32_t mxcsr = get32(b + 24);
-    if (sse && (mxcsr & ~FPU_MXCSR_MASK)) {
+    if (sse && (mxcsr & ~sse_mxcsr_mask(cpu))) {
         x86_raise(cpu, EXC_GP, 0);
     }
 

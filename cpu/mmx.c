@@ -258,6 +258,8 @@ HANDLER(op_mmx_movd_store)
     if (!mmx_prologue(cpu)) {
         return;
     }
+    /* TOP goes to 0 before the store may fault, the tags after it. */
+    cpu->ftop = 0;
     store_E(cpu, d, (d->rex & 8) ? 8 : 4, mm_read(cpu, mm_reg(d)));
     fpu_mmx_enter(cpu);
 }
@@ -282,6 +284,7 @@ HANDLER(op_mmx_movq_store)
     }
     uint64_t v = mm_read(cpu, mm_reg(d));
     if (d->mem) {
+        cpu->ftop = 0; /* as for MOVD */
         x86_write(cpu, d->seg, x86_ea(cpu, d), v, 8);
         fpu_mmx_enter(cpu);
     } else {
@@ -290,10 +293,13 @@ HANDLER(op_mmx_movq_store)
     }
 }
 
+/* EMMS empties every register and, as the hardware shows (difftest),
+ * sets TOP to 0 too. */
 HANDLER(op_emms)
 {
     if (!mmx_prologue(cpu)) {
         return;
     }
     cpu->ftw = 0xffff;
+    cpu->ftop = 0;
 }

@@ -14,22 +14,17 @@
 #define P6_EDX                                                                 \
     (PENTIUM_EDX | F1D(PAE) | F1D(SEP) | F1D(MTRR) | F1D(PGE) | F1D(MCA) |     \
      F1D(CMOV) | F1D(PAT) | F1D(PSE36) | F1D(FXSR))
-
+#define P3_EDX (P6_EDX | F1D(SSE))
+#define P4_EDX (P3_EDX | F1D(CLFSH) | F1D(SSE2))
 #define F1C(x) (1u << ((X86_FEAT_##x) & 31))
 #define F81D(x) (1u << ((X86_FEAT_##x) & 31))
-
-/* SSE, SSE2 and SSE3 belong in qemu64 (QEMU's model has them, and 64-bit
- * code may assume SSE2) but are advertised only once pcvm implements
- * them: set this to 1 when cpu/sse*.c lands. */
-#define QEMU64_HAS_SSE 0
 
 #define QEMU64_EDX                                                             \
     (F1D(FPU) | F1D(VME) | F1D(DE) | F1D(PSE) | F1D(TSC) | F1D(MSR) |          \
      F1D(PAE) | F1D(MCE) | F1D(CX8) | F1D(APIC) | F1D(SEP) | F1D(MTRR) |       \
      F1D(PGE) | F1D(MCA) | F1D(CMOV) | F1D(PAT) | F1D(PSE36) | F1D(CLFSH) |    \
-     F1D(MMX) | F1D(FXSR) |                                                    \
-     (QEMU64_HAS_SSE ? F1D(SSE) | F1D(SSE2) : 0))
-#define QEMU64_ECX (F1C(CX16) | (QEMU64_HAS_SSE ? F1C(SSE3) : 0))
+     F1D(MMX) | F1D(FXSR) | F1D(SSE) | F1D(SSE2))
+#define QEMU64_ECX (F1C(CX16) | F1C(SSE3))
 /* AMD repeats most of leaf 1's EDX in leaf 0x80000001 (QEMU's "AMD
  * aliases"): bits 0-9, 12-17, 23 and 24. */
 #define AMD_ALIASES(edx) ((edx) & 0x0183f3ffu)
@@ -68,9 +63,47 @@ static const CpuModel cpu_models[] = {
         .phys_bits = 36, .virt_bits = 32,
     },
     {
+        .name = "pentium3",
+        .description = "Intel Pentium III (P6 with SSE)",
+        .generation = CPU_GEN_686,
+        .vendor = "GenuineIntel",
+        .family = 6, .model = 7, .stepping = 3,
+        .max_leaf = 2,
+        .features = {[FEAT_WORD_1_EDX] = P3_EDX},
+        .phys_bits = 36, .virt_bits = 32,
+    },
+    {
+        .name = "pentium4",
+        .description = "Intel Pentium 4 Prescott (SSE2, SSE3; 32-bit)",
+        .generation = CPU_GEN_686,
+        .vendor = "GenuineIntel",
+        .family = 15, .model = 3, .stepping = 4,
+        .max_leaf = 2,
+        .max_ext_leaf = 0x80000008,
+        .features = {[FEAT_WORD_1_EDX] = P4_EDX,
+                     [FEAT_WORD_1_ECX] = F1C(SSE3)},
+        .phys_bits = 36, .virt_bits = 32,
+        .brand = "Intel(R) Pentium(R) 4 CPU 3.00GHz",
+    },
+    {
+        .name = "core2duo",
+        .description = "Intel Core 2 Duo (SSE2, SSE3, SSSE3, NX; "
+                       "without long mode)",
+        .generation = CPU_GEN_686,
+        .vendor = "GenuineIntel",
+        .family = 6, .model = 15, .stepping = 11,
+        .max_leaf = 2,
+        .max_ext_leaf = 0x80000008,
+        .features = {[FEAT_WORD_1_EDX] = P4_EDX,
+                     [FEAT_WORD_1_ECX] = F1C(SSE3) | F1C(SSSE3),
+                     [FEAT_WORD_81_EDX] = F81D(NX)},
+        .phys_bits = 36, .virt_bits = 32,
+        .brand = "Intel(R) Core(TM)2 Duo CPU     E6850  @ 3.00GHz",
+    },
+    {
         .name = "qemu64",
         .description = "QEMU Virtual CPU, x86-64 (long mode, NX, SYSCALL, "
-                       "CMPXCHG16B)",
+                       "CMPXCHG16B, SSE3)",
         .generation = CPU_GEN_X86_64,
         .vendor = "AuthenticAMD",
         .amd = true,
@@ -118,7 +151,9 @@ static const struct {
     {"cx16", X86_FEAT_CX16},       {"syscall", X86_FEAT_SYSCALL},
     {"nx", X86_FEAT_NX},           {"pdpe1gb", X86_FEAT_PDPE1GB},
     {"rdtscp", X86_FEAT_RDTSCP},   {"lm", X86_FEAT_LM},
-    {"lahf_lm", X86_FEAT_LAHF_LM},
+    {"lahf_lm", X86_FEAT_LAHF_LM}, {"sse", X86_FEAT_SSE},
+    {"sse2", X86_FEAT_SSE2},       {"sse3", X86_FEAT_SSE3},
+    {"ssse3", X86_FEAT_SSSE3},
 };
 
 void x86_cpu_model_list(FILE *f)

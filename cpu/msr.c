@@ -223,6 +223,12 @@ int x86_msr_read(X86Cpu *cpu, uint32_t msr, uint64_t *v)
         *v = cpu->tsc_aux;
         return 0;
     }
+    if (msr == MSR_AMD64_SYSCFG && cpu->model->amd) {
+        /* No DRAM attributes in the fixed MTRRs, no TOM2 (as KVM shows
+         * it; Linux reads it on every AMD CPU of family 15 and later). */
+        *v = 0;
+        return 0;
+    }
     return -1;
 }
 
@@ -364,6 +370,9 @@ int x86_msr_write(X86Cpu *cpu, uint32_t msr, uint64_t v)
         }
         cpu->tsc_aux = v;
         return 0;
+    }
+    if (msr == MSR_AMD64_SYSCFG && cpu->model->amd) {
+        return 0; /* nothing it controls is modelled */
     }
     return -1;
 }

@@ -180,4 +180,42 @@ HANDLER(op_mmx_movq_store); /* 0F 7F */
 HANDLER(op_emms);
 HANDLER(op_unimp);
 
+/* sse*.c: SSE, SSE2, SSE3, SSSE3 */
+HANDLER(op_ldmxcsr);
+HANDLER(op_stmxcsr);
+HANDLER(op_fence);          /* LFENCE MFENCE SFENCE */
+HANDLER(op_clflush);
+HANDLER(op_sse_arith);      /* 0F 51-53, 58-5F */
+HANDLER(op_sse_cmp);        /* 0F C2 */
+HANDLER(op_sse_comis);      /* 0F 2E 2F */
+HANDLER(op_sse_addsub);     /* 0F D0 */
+HANDLER(op_sse_hadd);       /* 0F 7C 7D */
+HANDLER(op_sse_logic);      /* 0F 54-57, 66 0F DB DF EB EF */
+HANDLER(op_sse_unpck);      /* 0F 14 15 */
+HANDLER(op_sse_shuf);       /* 0F C6 */
+HANDLER(op_cvt_2a);
+HANDLER(op_cvt_2c);         /* 2C and 2D */
+HANDLER(op_cvt_5a);
+HANDLER(op_cvt_5b);
+HANDLER(op_cvt_e6);
+HANDLER(op_sse_load);       /* MOVUPS MOVAPS MOVSS MOVDQA LDDQU ... */
+HANDLER(op_sse_store);
+HANDLER(op_sse_movhl);      /* 0F 12 16 */
+HANDLER(op_sse_movhl_store); /* 0F 13 17 */
+HANDLER(op_sse_movmsk);
+HANDLER(op_sse_movd_load);
+HANDLER(op_sse_movd_store);
+HANDLER(op_movq2dq);
+HANDLER(op_movdq2q);
+HANDLER(op_movntq);
+HANDLER(op_movnti);
+HANDLER(op_maskmov);
+HANDLER(op_sse_int);        /* integer lane operations, MMX and XMM */
+HANDLER(op_sse_shift_imm);  /* 66 0F 71-73 */
+HANDLER(op_pshuf);
+HANDLER(op_pinsrw);
+HANDLER(op_pextrw);
+HANDLER(op_pmovmskb);
+HANDLER(op_palignr);
+
 #endif

@@ -94,7 +94,13 @@ HANDLER(op_xchg_AX_r)
 {
     unsigned r = opcode_reg(d, d->opsize);
     if (r == R_EAX) {
-        return; /* NOP; with F3 it is PAUSE, also a hint */
+        /* NOP; with F3 it is PAUSE, the spin-wait hint: with several vCPUs
+         * taking turns, hand the turn over, or a spinning vCPU holds a
+         * lock for its whole slice while the others wait for it. */
+        if (d->rep == 0xf3 && cpu->yield_on_pause) {
+            cpu->interrupt_request |= CPU_REQ_EXIT;
+        }
+        return;
     }
     uint64_t a = reg_read(cpu, R_EAX, d->opsize);
     reg_write(cpu, R_EAX, d->opsize, reg_read(cpu, r, d->opsize));

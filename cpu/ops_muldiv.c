@@ -139,6 +139,11 @@ HANDLER(op_idiv_E)
                         : sext(reg_read(cpu, R_EDX, size) << bits |
                                    reg_read(cpu, R_EAX, size),
                                size * 2);
+        /* -2^63 / -1 overflows in C (the host would trap); the quotient
+         * does not fit the destination anyway. */
+        if (divisor == -1 && n == INT64_MIN) {
+            x86_raise(cpu, EXC_DE, -1);
+        }
         q = n / divisor;
         r = n % divisor;
         if (q != sext((uint64_t)q, size)) {

@@ -5,6 +5,7 @@
  * Entries left zero are undefined opcodes: the decoder raises #UD.
  */
 #include "cpu/decode.h"
+#include "cpu/models.h"
 #include "cpu/ops.h"
 
 #define O(nm, h, f, fl, gen)                                                   \
@@ -307,66 +308,137 @@ const OpInfo x86_optab_1byte[256] = {
     [0xff] = G("grp5", grp5, 0, 0),
 };
 
-/* MMX: sub-tables by mandatory prefix [none, 66, F3, F2]; [0] is the MMX
- * form, the others stay empty until SSE2 fills them. */
-#define SSE4(name, nm, h, f, fl)                                               \
-    static const OpInfo name[4] = {[0] = O(nm, h, f, fl, G586)}
+/*
+ * MMX, SSE, SSE2, SSE3 and SSSE3: sub-tables by mandatory prefix [none,
+ * 66, F3, F2]. MMX instructions sit at [0]; the entries name the CPUID
+ * feature the model must advertise (the decoder raises #UD otherwise).
+ */
+#define FSSE X86_FEAT_SSE
+#define FSSE2 X86_FEAT_SSE2
+#define FSSE3 X86_FEAT_SSE3
+#define FSSSE3 X86_FEAT_SSSE3
+#define REG OPF_REG_ONLY
+#define S(nm, h, f, fl, feat)                                                  \
+    {.name = nm, .handler = h, .form = f, .flags = fl, .min_model = G686,     \
+     .feature = feat}
+#define MMX(nm) O(nm, op_mmx, FORM_M, 0, G586)
 #define SSE(nm, table)                                                         \
     {.name = nm, .form = FORM_M, .flags = OPF_SSE, .sub = table,              \
      .min_model = G586}
 
-SSE4(sse_0f60, "punpcklbw", op_mmx, FORM_M, 0);
-SSE4(sse_0f61, "punpcklwd", op_mmx, FORM_M, 0);
-SSE4(sse_0f62, "punpckldq", op_mmx, FORM_M, 0);
-SSE4(sse_0f63, "packsswb", op_mmx, FORM_M, 0);
-SSE4(sse_0f64, "pcmpgtb", op_mmx, FORM_M, 0);
-SSE4(sse_0f65, "pcmpgtw", op_mmx, FORM_M, 0);
-SSE4(sse_0f66, "pcmpgtd", op_mmx, FORM_M, 0);
-SSE4(sse_0f67, "packuswb", op_mmx, FORM_M, 0);
-SSE4(sse_0f68, "punpckhbw", op_mmx, FORM_M, 0);
-SSE4(sse_0f69, "punpckhwd", op_mmx, FORM_M, 0);
-SSE4(sse_0f6a, "punpckhdq", op_mmx, FORM_M, 0);
-SSE4(sse_0f6b, "packssdw", op_mmx, FORM_M, 0);
-SSE4(sse_0f74, "pcmpeqb", op_mmx, FORM_M, 0);
-SSE4(sse_0f75, "pcmpeqw", op_mmx, FORM_M, 0);
-SSE4(sse_0f76, "pcmpeqd", op_mmx, FORM_M, 0);
-SSE4(sse_0fd1, "psrlw", op_mmx, FORM_M, 0);
-SSE4(sse_0fd2, "psrld", op_mmx, FORM_M, 0);
-SSE4(sse_0fd3, "psrlq", op_mmx, FORM_M, 0);
-SSE4(sse_0fd5, "pmullw", op_mmx, FORM_M, 0);
-SSE4(sse_0fd8, "psubusb", op_mmx, FORM_M, 0);
-SSE4(sse_0fd9, "psubusw", op_mmx, FORM_M, 0);
-SSE4(sse_0fdb, "pand", op_mmx, FORM_M, 0);
-SSE4(sse_0fdc, "paddusb", op_mmx, FORM_M, 0);
-SSE4(sse_0fdd, "paddusw", op_mmx, FORM_M, 0);
-SSE4(sse_0fdf, "pandn", op_mmx, FORM_M, 0);
-SSE4(sse_0fe1, "psraw", op_mmx, FORM_M, 0);
-SSE4(sse_0fe2, "psrad", op_mmx, FORM_M, 0);
-SSE4(sse_0fe5, "pmulhw", op_mmx, FORM_M, 0);
-SSE4(sse_0fe8, "psubsb", op_mmx, FORM_M, 0);
-SSE4(sse_0fe9, "psubsw", op_mmx, FORM_M, 0);
-SSE4(sse_0feb, "por", op_mmx, FORM_M, 0);
-SSE4(sse_0fec, "paddsb", op_mmx, FORM_M, 0);
-SSE4(sse_0fed, "paddsw", op_mmx, FORM_M, 0);
-SSE4(sse_0fef, "pxor", op_mmx, FORM_M, 0);
-SSE4(sse_0ff1, "psllw", op_mmx, FORM_M, 0);
-SSE4(sse_0ff2, "pslld", op_mmx, FORM_M, 0);
-SSE4(sse_0ff3, "psllq", op_mmx, FORM_M, 0);
-SSE4(sse_0ff5, "pmaddwd", op_mmx, FORM_M, 0);
-SSE4(sse_0ff8, "psubb", op_mmx, FORM_M, 0);
-SSE4(sse_0ff9, "psubw", op_mmx, FORM_M, 0);
-SSE4(sse_0ffa, "psubd", op_mmx, FORM_M, 0);
-SSE4(sse_0ffc, "paddb", op_mmx, FORM_M, 0);
-SSE4(sse_0ffd, "paddw", op_mmx, FORM_M, 0);
-SSE4(sse_0ffe, "paddd", op_mmx, FORM_M, 0);
-SSE4(sse_0f6e, "movd", op_mmx_movd_load, FORM_M, 0);
-SSE4(sse_0f6f, "movq", op_mmx_movq_load, FORM_M, 0);
-SSE4(sse_0f77, "emms", op_emms, FORM_NONE, 0);
-SSE4(sse_0f7e, "movd", op_mmx_movd_store, FORM_M, 0);
-SSE4(sse_0f7f, "movq", op_mmx_movq_store, FORM_M, 0);
+/* An MMX instruction with its SSE2 form on XMM registers. */
+#define MMX_SSE2(name, nm, h)                                                  \
+    static const OpInfo name[4] = {MMX(nm), S(nm, h, FORM_M, 0, FSSE2)}
+/* An integer instruction SSE added to MMX, with its SSE2 form. */
+#define INT_SSE(name, nm, h, f, fl, feat_mm)                                   \
+    static const OpInfo name[4] = {S(nm, h, f, fl, feat_mm),                   \
+                                   S(nm, h, f, fl, FSSE2)}
+/* Floating point: ps, pd, ss, sd. */
+#define FP4(name, ps, pd, ss, sd, h, f)                                        \
+    static const OpInfo name[4] = {                                            \
+        S(ps, h, f, 0, FSSE), S(pd, h, f, 0, FSSE2), S(ss, h, f, 0, FSSE),     \
+        S(sd, h, f, 0, FSSE2)}
+#define FP2(name, ps, pd, h, f, fl)                                            \
+    static const OpInfo name[4] = {S(ps, h, f, fl, FSSE),                      \
+                                   S(pd, h, f, fl, FSSE2)}
+
+FP4(sse_0f10, "movups", "movupd", "movss", "movsd", op_sse_load, FORM_M);
+FP4(sse_0f11, "movups", "movupd", "movss", "movsd", op_sse_store, FORM_M);
+static const OpInfo sse_0f12[4] = {
+    S("movlps", op_sse_movhl, FORM_M, 0, FSSE),
+    S("movlpd", op_sse_movhl, FORM_M, MEM, FSSE2),
+    S("movsldup", op_sse_movhl, FORM_M, 0, FSSE3),
+    S("movddup", op_sse_movhl, FORM_M, 0, FSSE3),
+};
+FP2(sse_0f13, "movlps", "movlpd", op_sse_movhl_store, FORM_M, MEM);
+FP2(sse_0f14, "unpcklps", "unpcklpd", op_sse_unpck, FORM_M, 0);
+FP2(sse_0f15, "unpckhps", "unpckhpd", op_sse_unpck, FORM_M, 0);
+static const OpInfo sse_0f16[4] = {
+    S("movhps", op_sse_movhl, FORM_M, 0, FSSE),
+    S("movhpd", op_sse_movhl, FORM_M, MEM, FSSE2),
+    S("movshdup", op_sse_movhl, FORM_M, 0, FSSE3),
+};
+FP2(sse_0f17, "movhps", "movhpd", op_sse_movhl_store, FORM_M, MEM);
+FP2(sse_0f28, "movaps", "movapd", op_sse_load, FORM_M, 0);
+FP2(sse_0f29, "movaps", "movapd", op_sse_store, FORM_M, 0);
+FP4(sse_0f2a, "cvtpi2ps", "cvtpi2pd", "cvtsi2ss", "cvtsi2sd", op_cvt_2a,
+    FORM_M);
+FP2(sse_0f2b, "movntps", "movntpd", op_sse_store, FORM_M, MEM);
+FP4(sse_0f2c, "cvttps2pi", "cvttpd2pi", "cvttss2si", "cvttsd2si", op_cvt_2c,
+    FORM_M);
+FP4(sse_0f2d, "cvtps2pi", "cvtpd2pi", "cvtss2si", "cvtsd2si", op_cvt_2c,
+    FORM_M);
+FP2(sse_0f2e, "ucomiss", "ucomisd", op_sse_comis, FORM_M, 0);
+FP2(sse_0f2f, "comiss", "comisd", op_sse_comis, FORM_M, 0);
+FP2(sse_0f50, "movmskps", "movmskpd", op_sse_movmsk, FORM_M, REG);
+FP4(sse_0f51, "sqrtps", "sqrtpd", "sqrtss", "sqrtsd", op_sse_arith, FORM_M);
+static const OpInfo sse_0f52[4] = {
+    [0] = S("rsqrtps", op_sse_arith, FORM_M, 0, FSSE),
+    [2] = S("rsqrtss", op_sse_arith, FORM_M, 0, FSSE),
+};
+static const OpInfo sse_0f53[4] = {
+    [0] = S("rcpps", op_sse_arith, FORM_M, 0, FSSE),
+    [2] = S("rcpss", op_sse_arith, FORM_M, 0, FSSE),
+};
+FP2(sse_0f54, "andps", "andpd", op_sse_logic, FORM_M, 0);
+FP2(sse_0f55, "andnps", "andnpd", op_sse_logic, FORM_M, 0);
+FP2(sse_0f56, "orps", "orpd", op_sse_logic, FORM_M, 0);
+FP2(sse_0f57, "xorps", "xorpd", op_sse_logic, FORM_M, 0);
+FP4(sse_0f58, "addps", "addpd", "addss", "addsd", op_sse_arith, FORM_M);
+FP4(sse_0f59, "mulps", "mulpd", "mulss", "mulsd", op_sse_arith, FORM_M);
+static const OpInfo sse_0f5a[4] = {
+    S("cvtps2pd", op_cvt_5a, FORM_M, 0, FSSE2),
+    S("cvtpd2ps", op_cvt_5a, FORM_M, 0, FSSE2),
+    S("cvtss2sd", op_cvt_5a, FORM_M, 0, FSSE2),
+    S("cvtsd2ss", op_cvt_5a, FORM_M, 0, FSSE2),
+};
+static const OpInfo sse_0f5b[4] = {
+    S("cvtdq2ps", op_cvt_5b, FORM_M, 0, FSSE2),
+    S("cvtps2dq", op_cvt_5b, FORM_M, 0, FSSE2),
+    S("cvttps2dq", op_cvt_5b, FORM_M, 0, FSSE2),
+};
+FP4(sse_0f5c, "subps", "subpd", "subss", "subsd", op_sse_arith, FORM_M);
+FP4(sse_0f5d, "minps", "minpd", "minss", "minsd", op_sse_arith, FORM_M);
+FP4(sse_0f5e, "divps", "divpd", "divss", "divsd", op_sse_arith, FORM_M);
+FP4(sse_0f5f, "maxps", "maxpd", "maxss", "maxsd", op_sse_arith, FORM_M);
+
+MMX_SSE2(sse_0f60, "punpcklbw", op_sse_int);
+MMX_SSE2(sse_0f61, "punpcklwd", op_sse_int);
+MMX_SSE2(sse_0f62, "punpckldq", op_sse_int);
+MMX_SSE2(sse_0f63, "packsswb", op_sse_int);
+MMX_SSE2(sse_0f64, "pcmpgtb", op_sse_int);
+MMX_SSE2(sse_0f65, "pcmpgtw", op_sse_int);
+MMX_SSE2(sse_0f66, "pcmpgtd", op_sse_int);
+MMX_SSE2(sse_0f67, "packuswb", op_sse_int);
+MMX_SSE2(sse_0f68, "punpckhbw", op_sse_int);
+MMX_SSE2(sse_0f69, "punpckhwd", op_sse_int);
+MMX_SSE2(sse_0f6a, "punpckhdq", op_sse_int);
+MMX_SSE2(sse_0f6b, "packssdw", op_sse_int);
+static const OpInfo sse_0f6c[4] = {
+    [1] = S("punpcklqdq", op_sse_int, FORM_M, 0, FSSE2),
+};
+static const OpInfo sse_0f6d[4] = {
+    [1] = S("punpckhqdq", op_sse_int, FORM_M, 0, FSSE2),
+};
+static const OpInfo sse_0f6e[4] = {
+    O("movd", op_mmx_movd_load, FORM_M, 0, G586),
+    S("movd", op_sse_movd_load, FORM_M, 0, FSSE2),
+};
+static const OpInfo sse_0f6f[4] = {
+    O("movq", op_mmx_movq_load, FORM_M, 0, G586),
+    S("movdqa", op_sse_load, FORM_M, 0, FSSE2),
+    S("movdqu", op_sse_load, FORM_M, 0, FSSE2),
+};
+static const OpInfo sse_0f70[4] = {
+    S("pshufw", op_pshuf, FORM_M_IB, 0, FSSE),
+    S("pshufd", op_pshuf, FORM_M_IB, 0, FSSE2),
+    S("pshufhw", op_pshuf, FORM_M_IB, 0, FSSE2),
+    S("pshuflw", op_pshuf, FORM_M_IB, 0, FSSE2),
+};
 
 /* 0F 71-73: shifts by imm8, register operand only. */
-#define SHIFT_IMM(nm) O(nm, op_mmx_shift_imm, FORM_M_IB, OPF_REG_ONLY, G586)
+#define SHIFT_IMM(nm) O(nm, op_mmx_shift_imm, FORM_M_IB, REG, G586)
+#define XSHIFT_IMM(nm) S(nm, op_sse_shift_imm, FORM_M_IB, REG, FSSE2)
 static const OpInfo mmx_grp12[8] = {
     [2] = SHIFT_IMM("psrlw"), [4] = SHIFT_IMM("psraw"),
     [6] = SHIFT_IMM("psllw"),
@@ -378,14 +450,178 @@ static const OpInfo mmx_grp13[8] = {
 static const OpInfo mmx_grp14[8] = {
     [2] = SHIFT_IMM("psrlq"), [6] = SHIFT_IMM("psllq"),
 };
-static const OpInfo sse_0f71[4] = {[0] = G("grp12", mmx_grp12, 0, G586)};
-static const OpInfo sse_0f72[4] = {[0] = G("grp13", mmx_grp13, 0, G586)};
-static const OpInfo sse_0f73[4] = {[0] = G("grp14", mmx_grp14, 0, G586)};
+static const OpInfo xmm_grp12[8] = {
+    [2] = XSHIFT_IMM("psrlw"), [4] = XSHIFT_IMM("psraw"),
+    [6] = XSHIFT_IMM("psllw"),
+};
+static const OpInfo xmm_grp13[8] = {
+    [2] = XSHIFT_IMM("psrld"), [4] = XSHIFT_IMM("psrad"),
+    [6] = XSHIFT_IMM("pslld"),
+};
+static const OpInfo xmm_grp14[8] = {
+    [2] = XSHIFT_IMM("psrlq"), [3] = XSHIFT_IMM("psrldq"),
+    [6] = XSHIFT_IMM("psllq"), [7] = XSHIFT_IMM("pslldq"),
+};
+static const OpInfo sse_0f71[4] = {G("grp12", mmx_grp12, 0, G586),
+                                   G("grp12", xmm_grp12, 0, G686)};
+static const OpInfo sse_0f72[4] = {G("grp13", mmx_grp13, 0, G586),
+                                   G("grp13", xmm_grp13, 0, G686)};
+static const OpInfo sse_0f73[4] = {G("grp14", mmx_grp14, 0, G586),
+                                   G("grp14", xmm_grp14, 0, G686)};
 
-/* 0F AE: FXSAVE, FXRSTOR (memory forms); the rest belongs to SSE. */
+MMX_SSE2(sse_0f74, "pcmpeqb", op_sse_int);
+MMX_SSE2(sse_0f75, "pcmpeqw", op_sse_int);
+MMX_SSE2(sse_0f76, "pcmpeqd", op_sse_int);
+static const OpInfo sse_0f77[4] = {O("emms", op_emms, FORM_NONE, 0, G586)};
+static const OpInfo sse_0f7c[4] = {
+    [1] = S("haddpd", op_sse_hadd, FORM_M, 0, FSSE3),
+    [3] = S("haddps", op_sse_hadd, FORM_M, 0, FSSE3),
+};
+static const OpInfo sse_0f7d[4] = {
+    [1] = S("hsubpd", op_sse_hadd, FORM_M, 0, FSSE3),
+    [3] = S("hsubps", op_sse_hadd, FORM_M, 0, FSSE3),
+};
+static const OpInfo sse_0f7e[4] = {
+    O("movd", op_mmx_movd_store, FORM_M, 0, G586),
+    S("movd", op_sse_movd_store, FORM_M, 0, FSSE2),
+    S("movq", op_sse_load, FORM_M, 0, FSSE2),
+};
+static const OpInfo sse_0f7f[4] = {
+    O("movq", op_mmx_movq_store, FORM_M, 0, G586),
+    S("movdqa", op_sse_store, FORM_M, 0, FSSE2),
+    S("movdqu", op_sse_store, FORM_M, 0, FSSE2),
+};
+
+FP4(sse_0fc2, "cmpps", "cmppd", "cmpss", "cmpsd", op_sse_cmp, FORM_M_IB);
+static const OpInfo sse_0fc3[4] = {S("movnti", op_movnti, FORM_M, MEM, FSSE2)};
+INT_SSE(sse_0fc4, "pinsrw", op_pinsrw, FORM_M_IB, 0, FSSE);
+INT_SSE(sse_0fc5, "pextrw", op_pextrw, FORM_M_IB, REG, FSSE);
+FP2(sse_0fc6, "shufps", "shufpd", op_sse_shuf, FORM_M_IB, 0);
+static const OpInfo sse_0fd0[4] = {
+    [1] = S("addsubpd", op_sse_addsub, FORM_M, 0, FSSE3),
+    [3] = S("addsubps", op_sse_addsub, FORM_M, 0, FSSE3),
+};
+MMX_SSE2(sse_0fd1, "psrlw", op_sse_int);
+MMX_SSE2(sse_0fd2, "psrld", op_sse_int);
+MMX_SSE2(sse_0fd3, "psrlq", op_sse_int);
+INT_SSE(sse_0fd4, "paddq", op_sse_int, FORM_M, 0, FSSE2);
+MMX_SSE2(sse_0fd5, "pmullw", op_sse_int);
+static const OpInfo sse_0fd6[4] = {
+    [1] = S("movq", op_sse_store, FORM_M, 0, FSSE2),
+    [2] = S("movq2dq", op_movq2dq, FORM_M, REG, FSSE2),
+    [3] = S("movdq2q", op_movdq2q, FORM_M, REG, FSSE2),
+};
+INT_SSE(sse_0fd7, "pmovmskb", op_pmovmskb, FORM_M, REG, FSSE);
+MMX_SSE2(sse_0fd8, "psubusb", op_sse_int);
+MMX_SSE2(sse_0fd9, "psubusw", op_sse_int);
+INT_SSE(sse_0fda, "pminub", op_sse_int, FORM_M, 0, FSSE);
+MMX_SSE2(sse_0fdb, "pand", op_sse_logic);
+MMX_SSE2(sse_0fdc, "paddusb", op_sse_int);
+MMX_SSE2(sse_0fdd, "paddusw", op_sse_int);
+INT_SSE(sse_0fde, "pmaxub", op_sse_int, FORM_M, 0, FSSE);
+MMX_SSE2(sse_0fdf, "pandn", op_sse_logic);
+INT_SSE(sse_0fe0, "pavgb", op_sse_int, FORM_M, 0, FSSE);
+MMX_SSE2(sse_0fe1, "psraw", op_sse_int);
+MMX_SSE2(sse_0fe2, "psrad", op_sse_int);
+INT_SSE(sse_0fe3, "pavgw", op_sse_int, FORM_M, 0, FSSE);
+INT_SSE(sse_0fe4, "pmulhuw", op_sse_int, FORM_M, 0, FSSE);
+MMX_SSE2(sse_0fe5, "pmulhw", op_sse_int);
+static const OpInfo sse_0fe6[4] = {
+    [1] = S("cvttpd2dq", op_cvt_e6, FORM_M, 0, FSSE2),
+    [2] = S("cvtdq2pd", op_cvt_e6, FORM_M, 0, FSSE2),
+    [3] = S("cvtpd2dq", op_cvt_e6, FORM_M, 0, FSSE2),
+};
+static const OpInfo sse_0fe7[4] = {
+    S("movntq", op_movntq, FORM_M, MEM, FSSE),
+    S("movntdq", op_sse_store, FORM_M, MEM, FSSE2),
+};
+MMX_SSE2(sse_0fe8, "psubsb", op_sse_int);
+MMX_SSE2(sse_0fe9, "psubsw", op_sse_int);
+INT_SSE(sse_0fea, "pminsw", op_sse_int, FORM_M, 0, FSSE);
+MMX_SSE2(sse_0feb, "por", op_sse_logic);
+MMX_SSE2(sse_0fec, "paddsb", op_sse_int);
+MMX_SSE2(sse_0fed, "paddsw", op_sse_int);
+INT_SSE(sse_0fee, "pmaxsw", op_sse_int, FORM_M, 0, FSSE);
+MMX_SSE2(sse_0fef, "pxor", op_sse_logic);
+static const OpInfo sse_0ff0[4] = {
+    [3] = S("lddqu", op_sse_load, FORM_M, MEM, FSSE3),
+};
+MMX_SSE2(sse_0ff1, "psllw", op_sse_int);
+MMX_SSE2(sse_0ff2, "pslld", op_sse_int);
+MMX_SSE2(sse_0ff3, "psllq", op_sse_int);
+INT_SSE(sse_0ff4, "pmuludq", op_sse_int, FORM_M, 0, FSSE2);
+MMX_SSE2(sse_0ff5, "pmaddwd", op_sse_int);
+INT_SSE(sse_0ff6, "psadbw", op_sse_int, FORM_M, 0, FSSE);
+static const OpInfo sse_0ff7[4] = {
+    S("maskmovq", op_maskmov, FORM_M, REG, FSSE),
+    S("maskmovdqu", op_maskmov, FORM_M, REG, FSSE2),
+};
+MMX_SSE2(sse_0ff8, "psubb", op_sse_int);
+MMX_SSE2(sse_0ff9, "psubw", op_sse_int);
+MMX_SSE2(sse_0ffa, "psubd", op_sse_int);
+INT_SSE(sse_0ffb, "psubq", op_sse_int, FORM_M, 0, FSSE2);
+MMX_SSE2(sse_0ffc, "paddb", op_sse_int);
+MMX_SSE2(sse_0ffd, "paddw", op_sse_int);
+MMX_SSE2(sse_0ffe, "paddd", op_sse_int);
+
+/* 0F AE: FXSAVE, FXRSTOR, LDMXCSR, STMXCSR, CLFLUSH (memory forms);
+ * LFENCE, MFENCE, SFENCE (register forms). */
 static const OpInfo grp15[16] = {
     [0] = O("fxsave", op_fxsave, FORM_M, MEM, G686),
     [1] = O("fxrstor", op_fxrstor, FORM_M, MEM, G686),
+    [2] = S("ldmxcsr", op_ldmxcsr, FORM_M, MEM, FSSE),
+    [3] = S("stmxcsr", op_stmxcsr, FORM_M, MEM, FSSE),
+    [7] = S("clflush", op_clflush, FORM_M, MEM, X86_FEAT_CLFSH),
+    [8 + 5] = S("lfence", op_fence, FORM_M, 0, FSSE2),
+    [8 + 6] = S("mfence", op_fence, FORM_M, 0, FSSE2),
+    [8 + 7] = S("sfence", op_fence, FORM_M, 0, FSSE),
+};
+
+/* SSSE3: the 0F 38 map (none: MMX registers, 66: XMM). */
+#define SSSE3_ENTRY(name, nm)                                                  \
+    static const OpInfo name[4] = {S(nm, op_sse_int, FORM_M, 0, FSSSE3),       \
+                                   S(nm, op_sse_int, FORM_M, 0, FSSSE3)}
+SSSE3_ENTRY(sse_0f3800, "pshufb");
+SSSE3_ENTRY(sse_0f3801, "phaddw");
+SSSE3_ENTRY(sse_0f3802, "phaddd");
+SSSE3_ENTRY(sse_0f3803, "phaddsw");
+SSSE3_ENTRY(sse_0f3804, "pmaddubsw");
+SSSE3_ENTRY(sse_0f3805, "phsubw");
+SSSE3_ENTRY(sse_0f3806, "phsubd");
+SSSE3_ENTRY(sse_0f3807, "phsubsw");
+SSSE3_ENTRY(sse_0f3808, "psignb");
+SSSE3_ENTRY(sse_0f3809, "psignw");
+SSSE3_ENTRY(sse_0f380a, "psignd");
+SSSE3_ENTRY(sse_0f380b, "pmulhrsw");
+SSSE3_ENTRY(sse_0f381c, "pabsb");
+SSSE3_ENTRY(sse_0f381d, "pabsw");
+SSSE3_ENTRY(sse_0f381e, "pabsd");
+
+const OpInfo x86_optab_0f38[256] = {
+    [0x00] = SSE("pshufb", sse_0f3800),
+    [0x01] = SSE("phaddw", sse_0f3801),
+    [0x02] = SSE("phaddd", sse_0f3802),
+    [0x03] = SSE("phaddsw", sse_0f3803),
+    [0x04] = SSE("pmaddubsw", sse_0f3804),
+    [0x05] = SSE("phsubw", sse_0f3805),
+    [0x06] = SSE("phsubd", sse_0f3806),
+    [0x07] = SSE("phsubsw", sse_0f3807),
+    [0x08] = SSE("psignb", sse_0f3808),
+    [0x09] = SSE("psignw", sse_0f3809),
+    [0x0a] = SSE("psignd", sse_0f380a),
+    [0x0b] = SSE("pmulhrsw", sse_0f380b),
+    [0x1c] = SSE("pabsb", sse_0f381c),
+    [0x1d] = SSE("pabsw", sse_0f381d),
+    [0x1e] = SSE("pabsd", sse_0f381e),
+};
+
+static const OpInfo sse_0f3a0f[4] = {
+    S("palignr", op_palignr, FORM_M_IB, 0, FSSSE3),
+    S("palignr", op_palignr, FORM_M_IB, 0, FSSSE3),
+};
+
+const OpInfo x86_optab_0f3a[256] = {
+    [0x0f] = SSE("palignr", sse_0f3a0f),
 };
 
 
@@ -411,8 +647,18 @@ const OpInfo x86_optab_0f[256] = {
     [0x08] = O("invd", op_invd_wbinvd, FORM_NONE, PRIV, G486),
     [0x09] = O("wbinvd", op_invd_wbinvd, FORM_NONE, PRIV, G486),
     [0x0b] = O("ud2", op_ud, FORM_NONE, END, G586),
-    /* 0F 0D (PREFETCH/PREFETCHW) came with 3DNow! and much later Intel
-     * CPUs; on the modelled ones it is #UD, so it has no entry. */
+    /* 0F 0D (PREFETCH/PREFETCHW) came with 3DNow!: every x86-64 CPU has
+     * it (Linux uses PREFETCHW on AMD processors with long mode), the
+     * 32-bit models do not. Like the hint NOPs, any form is a NOP. */
+    [0x0d] = G("prefetchw", grp_hint, 0, CPU_GEN_X86_64),
+    [0x10] = SSE("movups", sse_0f10),
+    [0x11] = SSE("movups", sse_0f11),
+    [0x12] = SSE("movlps", sse_0f12),
+    [0x13] = SSE("movlps", sse_0f13),
+    [0x14] = SSE("unpcklps", sse_0f14),
+    [0x15] = SSE("unpckhps", sse_0f15),
+    [0x16] = SSE("movhps", sse_0f16),
+    [0x17] = SSE("movhps", sse_0f17),
     [0x18] = G("prefetch", grp_hint, 0, G686),
     [0x19] = G("nop", grp_hint, 0, G686),
     [0x1a] = G("nop", grp_hint, 0, G686),
@@ -425,6 +671,14 @@ const OpInfo x86_optab_0f[256] = {
     [0x21] = O("mov", op_mov_dr, FORM_M, PRIV | END, G386),
     [0x22] = O("mov", op_mov_cr, FORM_M, PRIV | END, G386),
     [0x23] = O("mov", op_mov_dr, FORM_M, PRIV | END, G386),
+    [0x28] = SSE("movaps", sse_0f28),
+    [0x29] = SSE("movaps", sse_0f29),
+    [0x2a] = SSE("cvtpi2ps", sse_0f2a),
+    [0x2b] = SSE("movntps", sse_0f2b),
+    [0x2c] = SSE("cvttps2pi", sse_0f2c),
+    [0x2d] = SSE("cvtps2pi", sse_0f2d),
+    [0x2e] = SSE("ucomiss", sse_0f2e),
+    [0x2f] = SSE("comiss", sse_0f2f),
     [0x30] = O("wrmsr", op_wrmsr, FORM_NONE, PRIV | END, G586),
     [0x31] = O("rdtsc", op_rdtsc, FORM_NONE, 0, G586),
     [0x32] = O("rdmsr", op_rdmsr, FORM_NONE, PRIV, G586),
@@ -432,6 +686,22 @@ const OpInfo x86_optab_0f[256] = {
     [0x34] = O("sysenter", op_sysenter, FORM_NONE, BR | END, G686),
     [0x35] = O("sysexit", op_sysexit, FORM_NONE, BR | END | PRIV, G686),
     CC16(0x40, "cmov", op_cmov, FORM_M, 0, G686),
+    [0x50] = SSE("movmskps", sse_0f50),
+    [0x51] = SSE("sqrtps", sse_0f51),
+    [0x52] = SSE("rsqrtps", sse_0f52),
+    [0x53] = SSE("rcpps", sse_0f53),
+    [0x54] = SSE("andps", sse_0f54),
+    [0x55] = SSE("andnps", sse_0f55),
+    [0x56] = SSE("orps", sse_0f56),
+    [0x57] = SSE("xorps", sse_0f57),
+    [0x58] = SSE("addps", sse_0f58),
+    [0x59] = SSE("mulps", sse_0f59),
+    [0x5a] = SSE("cvtps2pd", sse_0f5a),
+    [0x5b] = SSE("cvtdq2ps", sse_0f5b),
+    [0x5c] = SSE("subps", sse_0f5c),
+    [0x5d] = SSE("minps", sse_0f5d),
+    [0x5e] = SSE("divps", sse_0f5e),
+    [0x5f] = SSE("maxps", sse_0f5f),
     [0x60] = SSE("punpcklbw", sse_0f60),
     [0x61] = SSE("punpcklwd", sse_0f61),
     [0x62] = SSE("punpckldq", sse_0f62),
@@ -444,8 +714,11 @@ const OpInfo x86_optab_0f[256] = {
     [0x69] = SSE("punpckhwd", sse_0f69),
     [0x6a] = SSE("punpckhdq", sse_0f6a),
     [0x6b] = SSE("packssdw", sse_0f6b),
+    [0x6c] = SSE("punpcklqdq", sse_0f6c),
+    [0x6d] = SSE("punpckhqdq", sse_0f6d),
     [0x6e] = SSE("movd", sse_0f6e),
     [0x6f] = SSE("movq", sse_0f6f),
+    [0x70] = SSE("pshufw", sse_0f70),
     [0x71] = SSE("grp12", sse_0f71),
     [0x72] = SSE("grp13", sse_0f72),
     [0x73] = SSE("grp14", sse_0f73),
@@ -453,6 +726,8 @@ const OpInfo x86_optab_0f[256] = {
     [0x75] = SSE("pcmpeqw", sse_0f75),
     [0x76] = SSE("pcmpeqd", sse_0f76),
     [0x77] = SSE("emms", sse_0f77),
+    [0x7c] = SSE("haddpd", sse_0f7c),
+    [0x7d] = SSE("hsubpd", sse_0f7d),
     [0x7e] = SSE("movd", sse_0f7e),
     [0x7f] = SSE("movq", sse_0f7f),
     CC16(0x80, "jcc", op_jcc, FORM_JZ, BR | F64, G386),
@@ -488,36 +763,59 @@ const OpInfo x86_optab_0f[256] = {
     [0xbf] = O("movsx", op_movsx, FORM_M, 0, G386),
     [0xc0] = O("xadd", op_xadd, FORM_M, B | L, G486),
     [0xc1] = O("xadd", op_xadd, FORM_M, L, G486),
+    [0xc2] = SSE("cmpps", sse_0fc2),
+    [0xc3] = SSE("movnti", sse_0fc3),
+    [0xc4] = SSE("pinsrw", sse_0fc4),
+    [0xc5] = SSE("pextrw", sse_0fc5),
+    [0xc6] = SSE("shufps", sse_0fc6),
     [0xc7] = G("grp9", grp9, 0, G586),
 #define BSWAP(n) [0xc8 + n] = O("bswap", op_bswap, FORM_NONE, 0, G486)
     BSWAP(0), BSWAP(1), BSWAP(2), BSWAP(3),
     BSWAP(4), BSWAP(5), BSWAP(6), BSWAP(7),
+    [0xd0] = SSE("addsubpd", sse_0fd0),
     [0xd1] = SSE("psrlw", sse_0fd1),
     [0xd2] = SSE("psrld", sse_0fd2),
     [0xd3] = SSE("psrlq", sse_0fd3),
+    [0xd4] = SSE("paddq", sse_0fd4),
     [0xd5] = SSE("pmullw", sse_0fd5),
+    [0xd6] = SSE("movq", sse_0fd6),
+    [0xd7] = SSE("pmovmskb", sse_0fd7),
     [0xd8] = SSE("psubusb", sse_0fd8),
     [0xd9] = SSE("psubusw", sse_0fd9),
+    [0xda] = SSE("pminub", sse_0fda),
     [0xdb] = SSE("pand", sse_0fdb),
     [0xdc] = SSE("paddusb", sse_0fdc),
     [0xdd] = SSE("paddusw", sse_0fdd),
+    [0xde] = SSE("pmaxub", sse_0fde),
     [0xdf] = SSE("pandn", sse_0fdf),
+    [0xe0] = SSE("pavgb", sse_0fe0),
     [0xe1] = SSE("psraw", sse_0fe1),
     [0xe2] = SSE("psrad", sse_0fe2),
+    [0xe3] = SSE("pavgw", sse_0fe3),
+    [0xe4] = SSE("pmulhuw", sse_0fe4),
     [0xe5] = SSE("pmulhw", sse_0fe5),
+    [0xe6] = SSE("cvtpd2dq", sse_0fe6),
+    [0xe7] = SSE("movntq", sse_0fe7),
     [0xe8] = SSE("psubsb", sse_0fe8),
     [0xe9] = SSE("psubsw", sse_0fe9),
+    [0xea] = SSE("pminsw", sse_0fea),
     [0xeb] = SSE("por", sse_0feb),
     [0xec] = SSE("paddsb", sse_0fec),
     [0xed] = SSE("paddsw", sse_0fed),
+    [0xee] = SSE("pmaxsw", sse_0fee),
     [0xef] = SSE("pxor", sse_0fef),
+    [0xf0] = SSE("lddqu", sse_0ff0),
     [0xf1] = SSE("psllw", sse_0ff1),
     [0xf2] = SSE("pslld", sse_0ff2),
     [0xf3] = SSE("psllq", sse_0ff3),
+    [0xf4] = SSE("pmuludq", sse_0ff4),
     [0xf5] = SSE("pmaddwd", sse_0ff5),
+    [0xf6] = SSE("psadbw", sse_0ff6),
+    [0xf7] = SSE("maskmovq", sse_0ff7),
     [0xf8] = SSE("psubb", sse_0ff8),
     [0xf9] = SSE("psubw", sse_0ff9),
     [0xfa] = SSE("psubd", sse_0ffa),
+    [0xfb] = SSE("psubq", sse_0ffb),
     [0xfc] = SSE("paddb", sse_0ffc),
     [0xfd] = SSE("paddw", sse_0ffd),
     [0xfe] = SSE("paddd", sse_0ffe),

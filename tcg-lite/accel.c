@@ -54,6 +54,7 @@ static int tcg_init(Machine *m, char *err, size_t errlen)
             snprintf(err, errlen, "out of memory");
             return -1;
         }
+        s->cpus[i]->yield_on_pause = m->ncpus > 1;
         s->ncpus++;
     }
     m->accel_state = s;
@@ -98,41 +99,39 @@ static AccelRunResult tcg_run(Machine *m, int64_t deadline)
     bool icount = clock_source(m->clock) == CLOCK_ICOUNT;
     int shift = clock_icount_shift(m->clock);
 
+    /* Turns go round the vCPUs; `next` survives between calls, so under
+     * -icount, where a turn may end at the deadline, no vCPU starves. */
+    int idle_turns = 0;
     for (;;) {
-        bool all_idle = true;
-        for (int n = 0; n < s->ncpus; n++) {
-            int i = (s->next + n) % s->ncpus;
-            X86Cpu *cpu = s->cpus[i];
-            uint64_t budget = TCG_SLICE_INSNS;
-            if (icount) {
-                int64_t now = clock_now(m->clock);
-                if (now >= deadline) {
-                    return ACCEL_RAN;
-                }
-                uint64_t left = ((uint64_t)(deadline - now) +
-                                 (1ULL << shift) - 1) >> shift;
-                if (left < budget) {
-                    budget = left;
-                }
+        int i = s->next;
+        X86Cpu *cpu = s->cpus[i];
+        uint64_t budget = TCG_SLICE_INSNS;
+        if (icount) {
+            int64_t now = clock_now(m->clock);
+            if (now >= deadline) {
+                return ACCEL_RAN;
             }
-            m->current_cpu = i;
-            X86ExitReason r = x86_cpu_exec(cpu, budget);
-            if (r == X86_EXIT_TRIPLE_FAULT) {
-                machine_triple_fault(m, i);
-                return ACCEL_EVENT;
-            }
-            if (r != X86_EXIT_HALTED) {
-                all_idle = false;
-            }
-            if (machine_wants_attention(m)) {
-                return ACCEL_EVENT;
+            uint64_t left = ((uint64_t)(deadline - now) +
+                             (1ULL << shift) - 1) >> shift;
+            if (left < budget) {
+                budget = left;
             }
         }
-        s->next = (s->next + 1) % s->ncpus;
-        if (all_idle) {
+        s->next = (i + 1) % s->ncpus;
+        m->current_cpu = i;
+        X86ExitReason r = x86_cpu_exec(cpu, budget);
+        if (r == X86_EXIT_TRIPLE_FAULT) {
+            machine_triple_fault(m, i);
+            return ACCEL_EVENT;
+        }
+        idle_turns = r == X86_EXIT_HALTED ? idle_turns + 1 : 0;
+        if (machine_wants_attention(m)) {
+            return ACCEL_EVENT;
+        }
+        if (idle_turns >= s->ncpus) {
             return ACCEL_IDLE;
         }
-        if (clock_now(m->clock) >= deadline) {
+        if (!icount && s->next == 0 && clock_now(m->clock) >= deadline) {
             return ACCEL_RAN;
         }
     }

@@ -7,6 +7,16 @@
 # Suites:
 #   unit   the check unit tests (tests/unit), one result per test case
 #   guest  the nasm guests (tests/guest/*.asm) run under `pcvm -bios`
+#   guest-kvm  the same guests under -accel kvm (host clock, no -icount),
+#          with one thread (guest-kvm/) and a thread per vCPU (guest-kvm-mt/);
+#          skipped, with the reason, where pcvm -accel help says KVM cannot
+#          run guests. A guest's source may say "; kvm: no (REASON)" (never
+#          under KVM) or "; kvm-needs: STAGE..." (self-test results this
+#          host's KVM must show ok: paging, cpuid, native = the guest runs
+#          on the CPU, not through KVM's instruction emulator). On a host
+#          whose KVM is limited (a failed stage, or not native), a guest that
+#          KVM gives up on with an internal error (an instruction its
+#          emulator lacks) is skipped with it.
 #   cli    command-line behaviour (tests/cli.tests)
 #   boot   real guests (tests/boot/*.sh), each may skip with a reason
 #   difftest  the interpreter against the host CPU (tools/difftest) on a
@@ -83,34 +93,66 @@ header() {
     sed -n "s/^; $2: \{0,1\}//p" "$1"
 }
 
+# run_guest_one BIN [kvm|kvm-mt SELFTEST]: one guest under the software CPU
+# (deterministic, -icount) or under -accel kvm (kvm-mt: thread=multi).
 run_guest_one() {
-    local bin=$1 name src args expect_exit out status want got
+    local bin=$1 accel=${2:-tcg} selftest=${3:-} name src args expect_exit
+    local out status want got label accel_args limited=0
     name=$(basename "$bin" .bin)
+    label=guest/$name
+    accel_args="-icount shift=0"
     src=$top/tests/guest/$name.asm
-    [ -f "$src" ] || { fail "guest/$name" "no source $src"; return; }
+    case "$accel" in
+    kvm*)
+        label=guest-$accel/$name
+        accel_args="-accel kvm"
+        [ "$accel" = kvm-mt ] && accel_args="-accel kvm,thread=multi"
+        case "$selftest" in *=fail* | *native=no*) limited=1 ;; esac
+        ;;
+    esac
+    [ -f "$src" ] || { fail "$label" "no source $src"; return; }
+    if [ "$accel" != tcg ]; then
+        local no need
+        no=$(header "$src" kvm | tail -n 1)
+        if [ -n "$no" ]; then
+            skip "$label" "$no"
+            return
+        fi
+        for need in $(header "$src" kvm-needs); do
+            case " $selftest " in
+            *" $need=ok "*) ;;
+            *) skip "$label" "needs KVM to pass '$need', which it does not here ($selftest)"; return ;;
+            esac
+        done
+    fi
     # @BIN@: the test's own binary (direct-boot tests load it as -kernel)
     args=$(header "$src" pcvm-args | tr '\n' ' ' | sed "s#@BIN@#$bin#g")
     expect_exit=$(header "$src" expect-exit | tail -n 1)
     [ -n "$expect_exit" ] || expect_exit=1
-    out=$tmp/$name.out
+    out=$tmp/$name.$accel.out
+    rm -f "$out"
     # shellcheck disable=SC2086
     timeout "$hang_limit" $wrapper "$pcvm" -bios "$bin" -nographic \
-        -debugcon "file:$out" -device isa-debug-exit -icount shift=0 \
+        -debugcon "file:$out" -device isa-debug-exit $accel_args \
         $args </dev/null >"$tmp/$name.log" 2>&1
     status=$?
     if [ "$status" -eq 124 ]; then
-        fail "guest/$name" "hung (killed after ${hang_limit}s)"
+        fail "$label" "hung (killed after ${hang_limit}s)"
         return
     fi
     if [ "$status" -ne "$expect_exit" ]; then
         local detail=""
         [ -s "$tmp/$name.log" ] && detail=" ($(head -n 3 "$tmp/$name.log" | tr '\n' ' '))"
+        if [ $limited -eq 1 ] && grep -q 'KVM internal error' "$tmp/$name.log"; then
+            skip "$label" "this host's KVM is limited ($selftest) and gave up on the guest:$(grep -m 1 'KVM internal error' "$tmp/$name.log" | sed 's/^pcvm:[^:]*:[^:]*://')"
+            return
+        fi
         if [ "$status" -ge 3 ] && [ $((status % 2)) -eq 1 ]; then
             detail="guest reported FAIL $(((status - 1) / 2))$detail"
         else
             detail="exit status $status, expected $expect_exit$detail"
         fi
-        fail "guest/$name" "$detail"
+        fail "$label" "$detail"
         return
     fi
     if grep -q '^; expect: \{0,1\}' "$src"; then
@@ -119,11 +161,11 @@ run_guest_one() {
         got=$out
         [ -f "$got" ] || : >"$got"
         if ! cmp -s "$want" "$got"; then
-            fail "guest/$name" "output differs: $(diff "$want" "$got" | head -n 5 | tr '\n' ' ')"
+            fail "$label" "output differs: $(diff "$want" "$got" | head -n 5 | tr '\n' ' ')"
             return
         fi
     fi
-    pass "guest/$name"
+    pass "$label"
 }
 
 run_guest() {
@@ -134,6 +176,32 @@ run_guest() {
         run_guest_one "$bin"
     done
     [ $found -eq 1 ] || fail guest "no guest binaries in $guest_bins"
+}
+
+# The guests again under KVM, where this host's KVM can run them.
+run_guest_kvm() {
+    local info selftest here found=0
+    info=$($wrapper "$pcvm" -accel help 2>&1)
+    selftest=$(echo "$info" | sed -n 's/^KVM self-test: //p')
+    here=$(echo "$info" | sed -n 's/^KVM here: //p')
+    case " $selftest " in
+    *" real-mode=ok "*) ;;
+    *)
+        skip guest-kvm "KVM cannot run guests here: ${here:-pcvm -accel help does not say}"
+        return
+        ;;
+    esac
+    echo "guest-kvm: $here"
+    echo "guest-kvm: self-test: $selftest"
+    # Each guest on the default (one thread) and with a thread per vCPU.
+    for mode in kvm kvm-mt; do
+        for bin in "$guest_bins"/*.bin; do
+            [ -f "$bin" ] || continue
+            found=1
+            run_guest_one "$bin" $mode "$selftest"
+        done
+    done
+    [ $found -eq 1 ] || fail guest-kvm "no guest binaries in $guest_bins"
 }
 
 # tests/cli.tests: STATUS | STDERR-REGEX | ARGS (ARGS split on spaces;
@@ -204,12 +272,27 @@ run_difftest() {
         *) head -n 40 "$out"; fail "difftest/$name" "exit status $status" ;;
         esac
     done
+    # The SSE groups on a model that has SSE up to SSSE3.
+    for seed in 1 2; do
+        out=$tmp/difftest-sse-$seed.out
+        # shellcheck disable=SC2086
+        timeout "$hang_limit" $wrapper "$bin" --seed $seed --count 10000 \
+            --cpu core2duo --groups ssefp,ssecvt,ssemov,sseint \
+            >"$out" 2>&1
+        status=$?
+        case $status in
+        0) pass "difftest/sse-seed-$seed ($(grep -o '[0-9]* instructions' "$out" | head -n 1))" ;;
+        77) skip "difftest/sse-seed-$seed" "$(sed -n 's/^SKIP: //p' "$out" | head -n 1)" ;;
+        *) head -n 40 "$out"; fail "difftest/sse-seed-$seed" "exit status $status" ;;
+        esac
+    done
 }
 
 for s in "${suites[@]}"; do
     case "$s" in
     unit) run_unit ;;
     guest) run_guest ;;
+    guest-kvm) run_guest_kvm ;;
     cli) run_cli ;;
     boot) run_boot ;;
     difftest) run_difftest ;;

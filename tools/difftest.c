@@ -32,6 +32,7 @@ typedef struct Options {
     int64_t only_stream;
     unsigned max_fail;
     bool verbose;
+    bool groups_given;
 } Options;
 
 /* Per-stream comparison state, for the step callback. */
@@ -118,7 +119,41 @@ static bool regs_equal(const DtRegs *a, const DtRegs *b, uint32_t flag_mask,
         }
     }
     uint32_t m = FL_CMP & ~flag_mask;
-    return a->eip == b->eip && (a->eflags & m) == (b->eflags & m);
+    return a->eip == b->eip && (a->eflags & m) == (b->eflags & m) &&
+           !memcmp(&a->fpu, &b->fpu, sizeof(a->fpu));
+}
+
+static void print_xmm(const uint8_t *x)
+{
+    for (int j = 15; j >= 0; j--) {
+        printf("%02x%s", x[j], j == 8 ? "_" : "");
+    }
+}
+
+/* The x87/SSE state: all of it, or (against @other) what differs; @n
+ * is the number of general registers (16: XMM8-15 too). */
+static void print_fpu(const DtFpu *f, const DtFpu *other, unsigned n)
+{
+    bool all = !other;
+    if (all || f->mxcsr != other->mxcsr || f->fcw != other->fcw ||
+        f->fsw != other->fsw || f->ftw != other->ftw) {
+        printf("         mxcsr=%08x fcw=%04x fsw=%04x ftw=%02x\n", f->mxcsr,
+               f->fcw, f->fsw, f->ftw);
+    }
+    for (unsigned i = 0; i < (n == 16 ? 16u : 8u); i++) {
+        if (all || memcmp(f->xmm[i], other->xmm[i], 16)) {
+            printf("         xmm%u=", i);
+            print_xmm(f->xmm[i]);
+            printf("\n");
+        }
+    }
+    for (int i = 0; i < 8; i++) {
+        if (all || f->st_mant[i] != other->st_mant[i] ||
+            f->st_exp[i] != other->st_exp[i]) {
+            printf("         r%d=%04x:%016" PRIx64 "\n", i, f->st_exp[i],
+                   f->st_mant[i]);
+        }
+    }
 }
 
 static void print_regs(const char *who, const DtRegs *r, const DtRegs *other,
@@ -149,6 +184,9 @@ static void print_regs(const char *who, const DtRegs *r, const DtRegs *other,
         }
     }
     printf("\n");
+    if (other && memcmp(&r->fpu, &other->fpu, sizeof(r->fpu))) {
+        print_fpu(&r->fpu, other ? &other->fpu : NULL, n);
+    }
 }
 
 static void on_step(void *opaque, unsigned step, uint64_t insn_eip,
@@ -278,7 +316,8 @@ static const char *vec_name(int vec)
     }
 }
 
-static void print_event(const char *who, const DtEvent *e, unsigned n)
+static void print_event(const char *who, const DtEvent *e,
+                        const DtEvent *other, unsigned n)
 {
     printf("  %-6s %s", who, vec_name(e->vec));
     if (e->vec == 13 || e->vec == 14 || e->vec == 17) {
@@ -289,7 +328,8 @@ static void print_event(const char *who, const DtEvent *e, unsigned n)
     }
     printf("\n");
     if (e->vec >= 0) {
-        print_regs("", &e->regs, NULL, n);
+        print_regs("", &e->regs, other && other->vec >= 0 ? &other->regs
+                                                          : NULL, n);
     }
 }
 
@@ -348,12 +388,18 @@ static void report(DtHost *host, DtEmu *emu, const DtStream *s,
                                    ? &b->host.steps[c->bad_step - 1]
                                    : &s->init;
         print_regs("before", before, NULL, n);
+        if ((unsigned)c->bad_step < b->host.nsteps &&
+            memcmp(&b->host.steps[c->bad_step].fpu,
+                   &b->emu.steps[c->bad_step].fpu, sizeof(DtFpu))) {
+            printf("  x87/SSE state before:\n");
+            print_fpu(&before->fpu, &b->host.steps[c->bad_step].fpu, n);
+        }
         if ((unsigned)c->bad_step < b->host.nsteps) {
             print_regs("host", &b->host.steps[c->bad_step],
                        &b->emu.steps[c->bad_step], n);
         } else {
             printf("  host   ended before this step:\n");
-            print_event("host", &b->host.end, n);
+            print_event("host", &b->host.end, NULL, n);
         }
         print_regs("pcvm", &b->emu.steps[c->bad_step],
                    (unsigned)c->bad_step < b->host.nsteps
@@ -367,8 +413,8 @@ static void report(DtHost *host, DtEmu *emu, const DtStream *s,
         insn_text(s, lay, i, text, sizeof(text));
         printf("  end of stream differs (host %u steps, pcvm %u) at %08"
                PRIx64 " %s\n", b->host.nsteps, b->emu.nsteps, eip, text);
-        print_event("host", &b->host.end, n);
-        print_event("pcvm", &b->emu.end, n);
+        print_event("host", &b->host.end, &b->emu.end, n);
+        print_event("pcvm", &b->emu.end, &b->host.end, n);
     } else {
         /* Memory only: find the first instruction after which it
          * differs by cutting the stream short. */
@@ -492,6 +538,7 @@ static int parse_args(int argc, char **argv, Options *o)
             if (parse_groups(v, &o->group_mask)) {
                 return -1;
             }
+            o->groups_given = true;
         } else if (!strcmp(a, "--cpu")) {
             o->cpu = v;
         } else if (!strcmp(a, "--len")) {
@@ -537,6 +584,7 @@ static int self_test(DtHost *host, DtEmu *emu, const DtLayout *lay,
     s->init.eflags = DT_FL_TF | DT_FL_IF | 2;
     s->init.r[DT_ESP] = lay->stack_hi;
     s->init.eip = lay->code_base;
+    dt_fpu_default(&s->init.fpu);
     s->bits = 32;
     dt_host_run(host, s, &b->host, b->hmem);
     if (b->host.end.vec != 13 || b->host.nsteps != 1 ||
@@ -583,6 +631,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "difftest: %s\n", err);
         dt_host_free(host);
         return 2;
+    }
+    if (!o.groups_given && !dt_emu_has_sse(emu)) {
+        /* The SSE groups need a model with SSE up to SSSE3. */
+        for (unsigned g = 0; g < dt_group_count; g++) {
+            if (dt_groups[g].sse) {
+                o.group_mask &= ~(1ULL << g);
+            }
+        }
     }
     Buffers *b = calloc(1, sizeof(*b));
     DtStream *s = calloc(1, sizeof(*s));
@@ -632,8 +688,8 @@ int main(int argc, char **argv)
         int v = b->host.end.vec;
         t->ends[v >= 0 && v < 20 ? v : v < 0 && v >= -3 ? 20 - v : 23]++;
         if (trace) {
-            print_event("host", &b->host.end, nregs(s));
-            print_event("pcvm", &b->emu.end, nregs(s));
+            print_event("host", &b->host.end, NULL, nregs(s));
+            print_event("pcvm", &b->emu.end, NULL, nregs(s));
         }
         if (!same) {
             t->mismatches++;

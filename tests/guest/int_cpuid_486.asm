@@ -3,6 +3,7 @@
 ; CMPXCHG8B, CMOV or RDMSR: #UD.
 ; pcvm-args: -cpu 486
 ; expect: int_cpuid_486: ok
+; kvm-needs: cpuid
 %include "guest.inc"
 %include "int.inc"
 

@@ -3,6 +3,7 @@
 ; and the hint NOPs are P6 instructions: #UD.
 ; pcvm-args: -cpu pentium
 ; expect: int_cpuid_pentium: ok
+; kvm-needs: cpuid
 %include "guest.inc"
 %include "int.inc"
 

@@ -4,6 +4,7 @@
 ; leaf; the EFLAGS.ID bit toggles; CMOV, the hint NOPs and CMPXCHG8B work.
 ; pcvm-args: -cpu pentium2
 ; expect: int_cpuid_pentium2: ok
+; kvm-needs: cpuid
 %include "guest.inc"
 %include "int.inc"
 

@@ -5,6 +5,7 @@
 ; with 16-bit wraparound and mixed sizes, MOV moffs with 67, the hint NOPs
 ; (no memory access), CMC/CLC/STC, prefixes and the 15-byte limit, MSRs,
 ; RDPMC and RDTSC.
+; pcvm-args: -cpu pentium2
 ; expect: int_misc: ok
 %include "guest.inc"
 %include "int.inc"

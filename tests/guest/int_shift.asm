@@ -4,6 +4,7 @@
 ; P6-family and later hardware (docs/cpu-flags.md): OF as for a count of
 ; 1, AF clear, ROL/ROR by an immediate other than 1 keep OF in a register.
 ; expect: int_shift: ok
+; kvm-needs: native
 %include "guest.inc"
 %include "int.inc"
 

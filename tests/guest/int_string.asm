@@ -5,6 +5,7 @@
 ; through the IVT: one #DB after every iteration, IP still on the
 ; instruction until the last.
 ; expect: int_string: ok
+; kvm-needs: native
 %include "guest.inc"
 %include "int.inc"
 

@@ -6,6 +6,7 @@
 ; LEA with 32-bit addressing and 16-bit operands, XLAT, LAHF/SAHF, and
 ; RIP-relative operands (loads, stores, LEA, with 67: EIP-relative).
 ; pcvm-args: -no-reboot
+; kvm-needs: paging
 ; expect: ok
 %include "guest.inc"
 %include "lm.inc"

@@ -8,6 +8,7 @@
 ; instruction that straddles it), for LGDT and for IDT gates; #SS(0) for a
 ; non-canonical RSP0 on an inward interrupt, delivered through IST1.
 ; pcvm-args: -no-reboot
+; kvm-needs: paging
 ; expect: ok
 %include "guest.inc"
 %include "lm.inc"

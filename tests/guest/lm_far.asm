@@ -8,6 +8,7 @@
 ; IRETQ to CPL 0 with a null SS, LTR and LLDT of 16-byte descriptors, LAR
 ; on long-mode system types, and SYSENTER (#UD on this AMD model).
 ; pcvm-args: -no-reboot
+; kvm-needs: paging
 ; expect: ok
 %include "guest.inc"
 %include "lm.inc"

@@ -6,6 +6,7 @@
 ; target), #UD for the opcodes 64-bit mode dropped, IRETQ to compatibility
 ; mode (CPL 0 and 3) and exceptions taken there, IRET with NT set.
 ; pcvm-args: -no-reboot
+; kvm-needs: paging
 ; expect: ok
 %include "guest.inc"
 %include "lm.inc"

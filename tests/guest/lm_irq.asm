@@ -5,6 +5,7 @@
 ; shows in CR8. Then the same interrupt taken at CPL 3 (RSP0, null SS, the
 ; user SS:RSP in the frame) and waking HLT.
 ; pcvm-args: -no-reboot
+; kvm-needs: paging
 ; expect: ok
 %include "guest.inc"
 %include "lm.inc"

@@ -6,6 +6,7 @@
 ; mode, for EFER.LME while paging), and the way back: 64-bit -> compat
 ; (RETFQ) -> paging off (LMA clear) -> LME off -> 32-bit protected mode.
 ; pcvm-args: -no-reboot
+; kvm-needs: paging cpuid
 ; expect: long mode
 ; expect: back in protected mode
 %include "guest.inc"
@@ -55,6 +56,21 @@
         mov ecx, 0xc0000103
         rdmsr
         CATCH EXC_GP, 0
+        ; It is an AMD CPU: SYSCFG reads as zero (Linux reads it), writes
+        ; are taken.
+        mov ecx, 0xc0010010
+        mov eax, -1
+        mov edx, -1
+        rdmsr
+        shl rdx, 32
+        or rax, rdx
+        CHECK rax, 0
+        wrmsr
+        ; PREFETCH/PREFETCHW (0F 0D): NOPs in every form, without faults.
+        mov rax, 0x8000000000000000
+        db 0x0f, 0x0d, 0x08             ; prefetchw [rax]
+        db 0x0f, 0x0d, 0x00             ; prefetch [rax]
+        db 0x0f, 0x0d, 0xc8             ; register form
 
         ; Registers: imm64, R8-R15, zero-extension, merges.
         mov rax, 0x123456789abcdef0

@@ -6,6 +6,7 @@
 ; physical width and for bit 63 (XD) on a CPU without NX, and EFER.NXE
 ; refused on that CPU.
 ; pcvm-args: -no-reboot -cpu pentium2
+; kvm-needs: paging
 %include "guest.inc"
 %include "pm.inc"
 

@@ -6,6 +6,7 @@
 ; expect-exit: 0
 ; expect: df cr2=00008ffc err=00000000 link=0038
 ; expect: triple
+; kvm-needs: paging
 %include "guest.inc"
 %include "pm.inc"
 

@@ -1,6 +1,7 @@
 /* CPU models: -cpu parsing with feature changes, and what CPUID reports
  * for qemu64 (QEMU's values: AuthenticAMD, family 15 model 107 stepping
- * 1, long mode, NX, SYSCALL, LAHF_LM, CX16, 40/48 address bits). */
+ * 1, long mode, NX, SYSCALL, LAHF_LM, CX16, SSE to SSE3, 40/48 address
+ * bits). */
 #include "tests/unit/unit.h"
 
 #include <string.h>
@@ -68,10 +69,9 @@ START_TEST(test_qemu64_cpuid)
     ck_assert_uint_eq(o[0], 0x00060fb1); /* family 15, model 107, step 1 */
     ck_assert_uint_eq(r.cpu->regs[R_EDX], 0x00060fb1); /* after RESET */
     /* FPU VME DE PSE TSC MSR PAE MCE CX8 APIC SEP MTRR PGE MCA CMOV PAT
-     * PSE36 CLFLUSH MMX FXSR, and CX16 - plus SSE SSE2 (EDX 25, 26) and
-     * SSE3 (ECX 0) once pcvm has them. */
-    ck_assert_uint_eq(o[3] & ~0x06000000u, 0x018bfbffu);
-    ck_assert_uint_eq(o[2] & ~1u, 1u << 13);
+     * PSE36 CLFLUSH MMX FXSR SSE SSE2, and SSE3 CX16 (no SSSE3). */
+    ck_assert_uint_eq(o[3], 0x078bfbffu);
+    ck_assert_uint_eq(o[2], (1u << 13) | 1u);
     ck_assert_uint_eq((o[1] >> 8) & 0xff, 8); /* CLFLUSH: 64 bytes */
     cpuid(&r, 0x80000000, o);
     ck_assert_uint_eq(o[0], 0x80000008);
@@ -106,6 +106,12 @@ START_TEST(test_feature_changes)
     rig_free(&r);
     /* Extended features on a model without extended leaves bring
      * them. */
+    /* SSE features: the decoder honours them. */
+    rig_init(&r, "qemu64,+ssse3,-sse3");
+    cpuid(&r, 1, o);
+    ck_assert_uint_eq(o[2] & ((1u << 9) | 1u), 1u << 9);
+    ck_assert(x86_has_feature(r.cpu, X86_FEAT_SSSE3));
+    rig_free(&r);
     rig_init(&r, "pentium2,+nx");
     cpuid(&r, 0x80000000, o);
     ck_assert_uint_eq(o[0], 0x80000001);
@@ -121,9 +127,9 @@ START_TEST(test_parse_errors)
     char err[200];
     ck_assert_int_eq(x86_cpu_model_parse("k8", &m, err, sizeof(err)), -1);
     ck_assert(strstr(err, "unknown CPU model 'k8'"));
-    ck_assert_int_eq(x86_cpu_model_parse("qemu64,+sse", &m, err,
+    ck_assert_int_eq(x86_cpu_model_parse("qemu64,+avx", &m, err,
                                          sizeof(err)), -1);
-    ck_assert(strstr(err, "'sse'"));
+    ck_assert(strstr(err, "'avx'"));
     ck_assert_int_eq(x86_cpu_model_parse("qemu64,nx", &m, err, sizeof(err)),
                      -1);
     ck_assert_int_eq(x86_cpu_model_parse("qemu64,nx=o", &m, err,

@@ -64,13 +64,35 @@ enum { DT_EAX, DT_ECX, DT_EDX, DT_EBX, DT_ESP, DT_EBP, DT_ESI, DT_EDI,
 #define DT_FL_COMPARE (DT_FL_ARITH | DT_FL_TF | DT_FL_DF | DT_FL_NT | \
                        DT_FL_AC | DT_FL_ID)
 
+/* The x87/MMX/SSE state: what FXSAVE shows of it. The x87 registers are
+ * in physical order (R0-R7, MMi = Ri's significand), not stack order.
+ * 16/32-bit streams hold XMM0-7 (the rest zero), 64-bit ones XMM0-15. */
+typedef struct DtFpu {
+    uint8_t xmm[16][16];
+    uint64_t st_mant[8];
+    uint16_t st_exp[8];
+    uint32_t mxcsr;
+    uint16_t fcw;
+    uint16_t fsw;        /* with TOP */
+    uint8_t ftw;         /* abridged: bit i set = Ri not empty */
+    uint8_t pad[7];
+} DtFpu;
+
 /* The register file: 8 registers (zero-extended) for 16/32-bit streams,
  * 16 for 64-bit ones; eip holds RIP. */
 typedef struct DtRegs {
     uint64_t r[16];
     uint64_t eflags;
     uint64_t eip;
+    DtFpu fpu;
 } DtRegs;
+
+/* The FXSAVE image of a DtFpu (512 bytes, FCW FSW FTW MXCSR ST0-7 and
+ * the first @nxmm XMM registers, 8 or 16; the rest zero), and back. */
+void dt_fpu_to_fxsave(const DtFpu *f, uint8_t *img, unsigned nxmm);
+/* The state after FNINIT with MXCSR at its reset value. */
+void dt_fpu_default(DtFpu *f);
+void dt_fpu_from_fxsave(DtFpu *f, const uint8_t *img, unsigned nxmm);
 
 
 /* What ended a stream. */
@@ -155,6 +177,8 @@ typedef struct DtGroup {
     const char *what;
     DtGenFn *gen;           /* NULL: no 16/32-bit generator */
     unsigned weight;        /* share when all groups are on */
+    bool sse;               /* needs SSE up to SSSE3 (and its initial
+                               x87/SSE state) */
 } DtGroup;
 
 extern const DtGroup dt_groups[];
@@ -180,6 +204,8 @@ void dt_truncate(DtStream *dst, const DtStream *s, unsigned n);
 typedef struct DtEmu DtEmu;
 DtEmu *dt_emu_new(const DtLayout *lay, const char *cpu_model, char *err,
                   size_t errlen);
+/* Does the model have everything the SSE groups use (up to SSSE3)? */
+bool dt_emu_has_sse(const DtEmu *e);
 void dt_emu_free(DtEmu *e);
 /* Run @s; fills @rep and the sandbox after the run (@sbx_out). After
  * each step, @step (if not NULL) sees the state and the address of the

@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "core/memory.h"
 #include "cpu/cpu.h"
+#include "cpu/fpu.h"
 #include "cpu/internal.h"
 #include "cpu/models.h"
 
@@ -157,6 +158,13 @@ DtEmu *dt_emu_new(const DtLayout *lay, const char *cpu_model, char *err,
     return e;
 }
 
+bool dt_emu_has_sse(const DtEmu *e)
+{
+    return x86_has_feature(e->cpu, X86_FEAT_SSSE3) &&
+           x86_has_feature(e->cpu, X86_FEAT_SSE3) &&
+           x86_has_feature(e->cpu, X86_FEAT_SSE2);
+}
+
 void dt_emu_free(DtEmu *e)
 {
     if (e) {
@@ -168,9 +176,50 @@ void dt_emu_free(DtEmu *e)
     }
 }
 
+/* The x87/SSE state; XMM8-15 only for 64-bit streams (@nxmm 16). */
+static void get_fpu(X86Cpu *cpu, DtFpu *f, unsigned nxmm)
+{
+    memset(f, 0, sizeof(*f));
+    for (unsigned i = 0; i < nxmm; i++) {
+        memcpy(f->xmm[i], cpu->xmm[i].b, 16);
+    }
+    for (int i = 0; i < 8; i++) {
+        f->st_mant[i] = cpu->fpr[i].mant;
+        f->st_exp[i] = cpu->fpr[i].sexp;
+        if (fpu_tag_phys(cpu, (unsigned)i) != FTAG_EMPTY) {
+            f->ftw |= (uint8_t)(1u << i);
+        }
+    }
+    f->mxcsr = cpu->mxcsr;
+    f->fcw = cpu->fcw;
+    f->fsw = fpu_get_fsw(cpu);
+}
+
+static void set_fpu(X86Cpu *cpu, const DtFpu *f)
+{
+    for (int i = 0; i < 16; i++) {
+        memcpy(cpu->xmm[i].b, f->xmm[i], 16);
+    }
+    for (int i = 0; i < 8; i++) {
+        cpu->fpr[i].mant = f->st_mant[i];
+        cpu->fpr[i].sexp = f->st_exp[i];
+    }
+    cpu->mxcsr = f->mxcsr;
+    cpu->fcw = f->fcw;
+    cpu->ftw = 0;
+    for (unsigned p = 0; p < 8; p++) {
+        if (!((f->ftw >> p) & 1)) {
+            fpu_set_tag_phys(cpu, p, FTAG_EMPTY);
+        }
+    }
+    fpu_load_fsw(cpu, f->fsw);
+    fpu_retag(cpu);
+}
+
 static void get_state(X86Cpu *cpu, DtRegs *r, unsigned bits)
 {
     memset(r, 0, sizeof(*r));
+    get_fpu(cpu, &r->fpu, bits == 64 ? 16 : 8);
     if (bits == 64) {
         for (int i = 0; i < 16; i++) {
             r->r[i] = cpu->regs[i];
@@ -228,7 +277,7 @@ static void reset_cpu(DtEmu *e, const DtStream *s)
     set_seg(&cpu->seg[R_GS], 0, 0, 0, 0);
     /* As Linux sets it up: CR0.AM on, so EFLAGS.AC checks alignment. */
     cpu->cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_PG;
-    cpu->cr4 = CR4_PAE;
+    cpu->cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
     cpu->cr2 = 0;
     if (s->bits == 64) {
         cpu->gdt.base = GDT_LIN;
@@ -255,6 +304,7 @@ static void reset_cpu(DtEmu *e, const DtStream *s)
     cpu->exc_depth = 0;
     cpu->last_exc = -1;
     set_flags(cpu, init->eflags);
+    set_fpu(cpu, &init->fpu);
     x86_tlb_flush(cpu, true);
 }
 

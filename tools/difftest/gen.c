@@ -10,28 +10,10 @@
  * interesting or valid. Setup instructions are compared like any other.
  * Later groups (x87, MMX, SSE) add their own entry and generator file.
  */
-#include "tools/difftest/dt.h"
+#include "tools/difftest/gen.h"
 
 #include <string.h>
 
-struct DtGen {
-    uint64_t rng;
-    const DtLayout *lay;
-    DtStream *s;
-    uint64_t group_mask;
-    unsigned group;      /* the group generating now */
-    unsigned limit;      /* code bytes an item may start below */
-    unsigned start;      /* the instruction being built */
-    uint32_t flag_mask;
-    uint8_t reg_mask;
-    unsigned depth;      /* items nested in branch items */
-    uint32_t stack_lo, stack_hi; /* where ESP starts */
-    uint8_t avoid;       /* registers set up for this item: an address
-                            must not be built in them */
-    bool def32;          /* 32-bit code (else 16-bit) */
-    uint32_t cs_base;    /* linear address of CS:0 */
-    uint32_t data_limit; /* limit of DS, ES and SS */
-};
 
 /* --- random numbers (splitmix64) --- */
 
@@ -42,18 +24,18 @@ static uint64_t mix64(uint64_t z)
     return z ^ (z >> 31);
 }
 
-static uint64_t rnd(DtGen *g)
+uint64_t rnd(DtGen *g)
 {
     g->rng += 0x9e3779b97f4a7c15ULL;
     return mix64(g->rng);
 }
 
-static uint32_t rn(DtGen *g, uint32_t n)
+uint32_t rn(DtGen *g, uint32_t n)
 {
     return n ? (uint32_t)(rnd(g) % n) : 0;
 }
 
-static bool chance(DtGen *g, unsigned percent)
+bool chance(DtGen *g, unsigned percent)
 {
     return rn(g, 100) < percent;
 }
@@ -78,7 +60,7 @@ static unsigned pick_os(DtGen *g, unsigned pct)
 }
 
 /* A value likely to find edge cases. */
-static uint32_t interesting(DtGen *g, unsigned size)
+uint32_t interesting(DtGen *g, unsigned size)
 {
     static const uint32_t edges[] = {
         0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0xf, 0x10, 0x11, 0x1f, 0x20,
@@ -120,7 +102,7 @@ static uint32_t interesting(DtGen *g, unsigned size)
 
 /* --- emitting --- */
 
-static void byte(DtGen *g, uint8_t b)
+void byte(DtGen *g, uint8_t b)
 {
     DtStream *s = g->s;
     if (s->len < DT_CODE_SIZE) {
@@ -137,14 +119,14 @@ static void patch8(DtGen *g, unsigned at, uint8_t b)
     }
 }
 
-static void imm(DtGen *g, uint32_t v, unsigned size)
+void imm(DtGen *g, uint32_t v, unsigned size)
 {
     for (unsigned i = 0; i < size; i++) {
         byte(g, (uint8_t)(v >> (8 * i)));
     }
 }
 
-static void ins_begin(DtGen *g)
+void ins_begin(DtGen *g)
 {
     g->start = g->s->len;
     g->flag_mask = 0;
@@ -165,12 +147,12 @@ static void ins_record(DtGen *g, unsigned group)
     in->reg_mask = g->reg_mask;
 }
 
-static void ins_end(DtGen *g)
+void ins_end(DtGen *g)
 {
     ins_record(g, g->group);
 }
 
-static void setup_end(DtGen *g)
+void setup_end(DtGen *g)
 {
     ins_record(g, DT_GROUP_SETUP);
 }
@@ -185,8 +167,8 @@ static uint32_t here(const DtGen *g)
  * the operand and address sizes wanted (2 or 4; 0: the instruction does
  * not care): 66 and 67 are emitted where they differ from the mode's
  * default. */
-static void prefixes(DtGen *g, bool lock, uint8_t seg, unsigned os,
-                     unsigned as, uint8_t rep)
+void prefixes(DtGen *g, bool lock, uint8_t seg, unsigned os,
+              unsigned as, uint8_t rep)
 {
     uint8_t p[8];
     unsigned n = 0;
@@ -232,7 +214,7 @@ static unsigned mov_reg_imm(DtGen *g, unsigned r, unsigned size, uint32_t v)
     return at;
 }
 
-static void set_reg32(DtGen *g, unsigned r, uint32_t v)
+void set_reg32(DtGen *g, unsigned r, uint32_t v)
 {
     mov_reg_imm(g, r, 4, v);
 }
@@ -287,7 +269,7 @@ static unsigned mov_mem_imm(DtGen *g, uint32_t addr, unsigned size,
     return at;
 }
 
-static void set_mem(DtGen *g, uint32_t addr, unsigned size, uint32_t v)
+void set_mem(DtGen *g, uint32_t addr, unsigned size, uint32_t v)
 {
     mov_mem_imm(g, addr, size, v);
 }
@@ -334,7 +316,7 @@ static void set_flags(DtGen *g)
     setup_end(g);
 }
 
-static void maybe_flags(DtGen *g, unsigned percent)
+void maybe_flags(DtGen *g, unsigned percent)
 {
     if (chance(g, percent)) {
         set_flags(g);
@@ -343,23 +325,6 @@ static void maybe_flags(DtGen *g, unsigned percent)
 
 /* --- operands --- */
 
-typedef struct Ea {
-    bool mem;
-    uint8_t reg;       /* register form */
-    bool a16;          /* 16-bit addressing (67 prefix) */
-    uint8_t mod, rm;
-    bool has_sib;
-    uint8_t sib;
-    uint32_t disp;
-    uint8_t disp_size;
-    uint8_t seg;       /* segment override prefix, or 0 */
-} Ea;
-
-#define E_REG 1u
-#define E_MEM 2u
-#define E_DST 4u       /* written: rarely ESP */
-#define E_NOSEG 8u     /* no segment override */
-#define E_NOA16 16u    /* 32-bit addressing only */
 
 static unsigned pick_size(DtGen *g, bool allow_byte)
 {
@@ -368,7 +333,7 @@ static unsigned pick_size(DtGen *g, bool allow_byte)
 }
 
 /* A general register for an operand of @size; @dst avoids ESP. */
-static unsigned pick_reg(DtGen *g, unsigned size, bool dst)
+unsigned pick_reg(DtGen *g, unsigned size, bool dst)
 {
     for (;;) {
         unsigned r = rn(g, 8);
@@ -386,7 +351,7 @@ static void maybe_value(DtGen *g, unsigned r, unsigned size, unsigned pct)
 }
 
 /* A target address for a memory access of @size bytes. */
-static uint32_t pick_addr(DtGen *g, unsigned size)
+uint32_t pick_addr(DtGen *g, unsigned size)
 {
     const DtLayout *lay = g->lay;
     uint32_t sbx = lay->sbx_base;
@@ -592,7 +557,7 @@ static void ea32(DtGen *g, Ea *e, uint32_t addr)
 }
 
 /* A memory operand at @addr of @size bytes. */
-static Ea mem_at(DtGen *g, uint32_t addr, unsigned flags)
+Ea mem_at(DtGen *g, uint32_t addr, unsigned flags)
 {
     Ea e;
     memset(&e, 0, sizeof(e));
@@ -607,12 +572,12 @@ static Ea mem_at(DtGen *g, uint32_t addr, unsigned flags)
     return e;
 }
 
-static Ea pick_mem(DtGen *g, unsigned size, unsigned flags)
+Ea pick_mem(DtGen *g, unsigned size, unsigned flags)
 {
     return mem_at(g, pick_addr(g, size), flags);
 }
 
-static Ea pick_E(DtGen *g, unsigned size, unsigned flags)
+Ea pick_E(DtGen *g, unsigned size, unsigned flags)
 {
     bool mem = (flags & E_MEM) && (!(flags & E_REG) || chance(g, 45));
     if (mem) {
@@ -626,12 +591,12 @@ static Ea pick_E(DtGen *g, unsigned size, unsigned flags)
     return e;
 }
 
-static void ea_prefixes(DtGen *g, const Ea *e, bool lock, unsigned os)
+void ea_prefixes(DtGen *g, const Ea *e, bool lock, unsigned os)
 {
     prefixes(g, lock, e->seg, os, e->mem ? (e->a16 ? 2 : 4) : 0, 0);
 }
 
-static void modrm(DtGen *g, const Ea *e, unsigned regf)
+void modrm(DtGen *g, const Ea *e, unsigned regf)
 {
     byte(g, (uint8_t)(e->mod << 6 | (regf & 7) << 3 | e->rm));
     if (!e->mem) {
@@ -1846,23 +1811,34 @@ static void gen_prefix(DtGen *g)
 
 const DtGroup dt_groups[] = {
     {"alu", "ADD OR ADC SBB AND SUB XOR CMP TEST INC DEC NOT NEG", gen_alu,
-     20},
-    {"muldiv", "MUL IMUL DIV IDIV", gen_muldiv, 8},
-    {"shift", "ROL ROR RCL RCR SHL SHR SAL SAR SHLD SHRD", gen_shift, 10},
-    {"bcd", "DAA DAS AAA AAS AAM AAD", gen_bcd, 4},
-    {"bit", "BT BTS BTR BTC BSF BSR BSWAP SETcc CMOVcc", gen_bit, 8},
+     20, false},
+    {"muldiv", "MUL IMUL DIV IDIV", gen_muldiv, 8, false},
+    {"shift", "ROL ROR RCL RCR SHL SHR SAL SAR SHLD SHRD", gen_shift, 10,
+     false},
+    {"bcd", "DAA DAS AAA AAS AAM AAD", gen_bcd, 4, false},
+    {"bit", "BT BTS BTR BTC BSF BSR BSWAP SETcc CMOVcc", gen_bit, 8, false},
     {"move", "MOV LEA XCHG MOVZX MOVSX CBW CWD XLAT LAHF SAHF SALC ARPL NOP",
-     gen_move, 14},
-    {"stack", "PUSH POP PUSHA POPA PUSHF POPF ENTER LEAVE", gen_stack, 8},
-    {"string", "MOVS CMPS STOS LODS SCAS with REP prefixes", gen_string, 6},
-    {"atomic", "XADD CMPXCHG CMPXCHG8B (LOCK)", gen_atomic, 5},
-    {"branch", "Jcc JMP LOOP JECXZ CALL RET", gen_branch, 7},
-    {"prefix", "redundant and ignored prefixes", gen_prefix, 3},
+     gen_move, 14, false},
+    {"stack", "PUSH POP PUSHA POPA PUSHF POPF ENTER LEAVE", gen_stack, 8,
+     false},
+    {"string", "MOVS CMPS STOS LODS SCAS with REP prefixes", gen_string, 6,
+     false},
+    {"atomic", "XADD CMPXCHG CMPXCHG8B (LOCK)", gen_atomic, 5, false},
+    {"branch", "Jcc JMP LOOP JECXZ CALL RET", gen_branch, 7, false},
+    {"prefix", "redundant and ignored prefixes", gen_prefix, 3, false},
     {"fault", "BOUND INTO INT3 ICEBP UD2 #UD encodings, bad LOCK, HLT",
-     gen_fault, 2},
+     gen_fault, 2, false},
+    {"ssefp", "SSE-SSE3 float arithmetic, MIN MAX SQRT RCP RSQRT, CMPcc, "
+     "COMIS, logic, ADDSUB HADD HSUB", gen_ssefp, 24, true},
+    {"ssecvt", "CVT* between float32, float64, int32, MMX and GPRs",
+     gen_ssecvt, 10, true},
+    {"ssemov", "MOV* MOVNT* MASKMOV MOVMSK shuffles unpacks LDMXCSR "
+     "STMXCSR fences", gen_ssemov, 14, true},
+    {"sseint", "SSE2 integer on XMM, SSE/SSE2 additions to MMX, SSSE3",
+     gen_sseint, 20, true},
     /* 64-bit streams only (gen64.c): no 16/32-bit generator. */
     {"far", "JMP CALL RET far, IRETQ (to compatibility mode and back), "
-     "MOV Sreg, LAR LSL VERR VERW", NULL, 3},
+     "MOV Sreg, LAR LSL VERR VERW", NULL, 3, false},
 };
 
 const unsigned dt_group_count = sizeof(dt_groups) / sizeof(dt_groups[0]);
@@ -1925,6 +1901,7 @@ void dt_layout_init(DtLayout *lay, uint32_t code_base)
 #define SCR64_RFLAGS 128
 #define SCR64_ENTRY 136
 #define SCR64_DS 144
+#define SCR_FX 0xa00 /* FXSAVE image of the initial x87/SSE state */
 
 /* The 64-bit stub at DT_STUB64: the registers but RSP from the scratch
  * page, DS = ES = the user data selector, POPFQ (TF on), RSP, and a jump
@@ -1963,6 +1940,13 @@ static void build_stub64(uint8_t *p, uint32_t scratch)
         p[n++] = 0x25;
         PUT32(scratch + 8 * r);
     }
+    /* fxrstor64 [scratch + SCR_FX]: XMM8-15 too */
+    p[n++] = 0x48;
+    p[n++] = 0x0f;
+    p[n++] = 0xae;
+    p[n++] = 0x0c;
+    p[n++] = 0x25;
+    PUT32(scratch + SCR_FX);
     p[n++] = 0x9d; /* popfq */
     /* mov rsp, [scratch + 8 * DT_ESP]; jmp [scratch + SCR64_ENTRY] */
     p[n++] = 0x48;
@@ -1994,6 +1978,10 @@ void dt_build_stub(uint8_t *p, const DtLayout *lay)
     } while (0)
     p[n++] = 0xbc; /* mov esp, scratch + SCRATCH_STACK */
     PUT32(scratch + SCRATCH_STACK);
+    p[n++] = 0x0f; /* fxrstor [scratch + SCR_FX] */
+    p[n++] = 0xae;
+    p[n++] = 0x0d;
+    PUT32(scratch + SCR_FX);
     p[n++] = 0xff; /* push dword [scratch + SCR_EFLAGS] */
     p[n++] = 0x35;
     PUT32(scratch + SCR_EFLAGS);
@@ -2042,6 +2030,7 @@ void dt_fill_scratch(uint8_t *page, const DtLayout *lay, const DtRegs *init,
         memcpy(page + SCR64_ENTRY, &init->eip, 8);
         memcpy(page + SCR64_DS, &data, 2);
         memcpy(page + SCRATCH_STACK - 8, &init->eflags, 8);
+        dt_fpu_to_fxsave(&init->fpu, page + SCR_FX, 16);
         return;
     }
     for (int r = 0; r < 8; r++) {
@@ -2055,6 +2044,7 @@ void dt_fill_scratch(uint8_t *page, const DtLayout *lay, const DtRegs *init,
     memcpy(page + SCR_ENTRY, &entry, 4);
     memcpy(page + SCR_ENTRY + 4, &code, 2);
     memcpy(page + SCRATCH_STACK - 4, &eflags, 4);
+    dt_fpu_to_fxsave(&init->fpu, page + SCR_FX, 8);
 }
 
 void dt_gen_stream(DtStream *s, const DtLayout *lay, uint64_t seed,
@@ -2095,6 +2085,7 @@ void dt_gen_stream(DtStream *s, const DtLayout *lay, uint64_t seed,
         g->stack_hi = 0xf800;
     }
 
+    memset(&s->init, 0, sizeof(s->init));
     for (int r = 0; r < 8; r++) {
         s->init.r[r] = interesting(g, 4);
     }
@@ -2107,6 +2098,13 @@ void dt_gen_stream(DtStream *s, const DtLayout *lay, uint64_t seed,
     }
     s->init.r[DT_ESP] = sp;
     s->init.eflags = random_flags(g);
+    dt_fpu_default(&s->init.fpu);
+    for (unsigned i = 0; i < dt_group_count; i++) {
+        if (((group_mask >> i) & 1) && dt_groups[i].sse) {
+            gen_sse_init(g);
+            break;
+        }
+    }
     s->init.eip = lay->code_base + start - g->cs_base;
 
     if (ninsn > DT_MAX_INSNS - 64) {

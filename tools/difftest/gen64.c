@@ -2305,6 +2305,7 @@ void dt_gen_stream64(DtStream *s, const DtLayout *lay, uint64_t seed,
         g->limit = DT_CODE_SIZE;
     }
     unsigned start = s->len;
+    memset(&s->init, 0, sizeof(s->init));
     for (int r = 0; r < 16; r++) {
         s->init.r[r] = interesting(g, 8);
     }
@@ -2314,6 +2315,7 @@ void dt_gen_stream64(DtStream *s, const DtLayout *lay, uint64_t seed,
     }
     s->init.r[RSP] = sp;
     s->init.eflags = random_flags(g);
+    dt_fpu_default(&s->init.fpu);
     s->init.eip = lay->code_base + start;
     if (ninsn > DT_MAX_INSNS - 64) {
         ninsn = DT_MAX_INSNS - 64;

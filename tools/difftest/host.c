@@ -80,9 +80,18 @@ __asm__(".text\n"
         "    pushq %rdi\n"
         "    lretq\n");
 
-static void regs_from_context(DtRegs *r, const greg_t *gr)
+static void regs_from_context(DtRegs *r, const ucontext_t *uc)
 {
-    if (child.shm->bits == 64) {
+    const greg_t *gr = uc->uc_mcontext.gregs;
+    bool b64 = child.shm->bits == 64;
+    memset(r, 0, sizeof(*r));
+    /* The signal frame holds the FPU state in FXSAVE layout; XMM8-15 are
+     * out of reach of 16/32-bit code. */
+    if (uc->uc_mcontext.fpregs) {
+        dt_fpu_from_fxsave(&r->fpu, (const uint8_t *)uc->uc_mcontext.fpregs,
+                           b64 ? 16 : 8);
+    }
+    if (b64) {
         static const int map[16] = {
             REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI,
             REG_RDI, REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13,
@@ -153,13 +162,13 @@ static void child_signal(int sig, siginfo_t *si, void *ucv)
             rep->end.vec = DT_END_OVERFLOW;
             siglongjmp(child.jb, 1);
         }
-        regs_from_context(&rep->steps[rep->nsteps++], gr);
+        regs_from_context(&rep->steps[rep->nsteps++], uc);
         return;
     }
     rep->end.vec = trapno;
     rep->end.err = (uint32_t)gr[REG_ERR];
     rep->end.cr2 = trapno == 14 ? (uint64_t)(uintptr_t)si->si_addr : 0;
-    regs_from_context(&rep->end.regs, gr);
+    regs_from_context(&rep->end.regs, uc);
     siglongjmp(child.jb, 1);
 }
 
