@@ -2,4 +2,4 @@
 # The direct-boot test (linux-direct-i386.sh) with Debian's amd64 kernel:
 # pcvm unpacks its vmlinux and enters the kernel proper's 64-bit entry in
 # long mode, on identity-mapped page tables.
-ARCH=amd64 exec "$(dirname "$0")/linux-direct-i386.sh" "$@"
+DIRECT_ARCH=amd64 exec "$(dirname "$0")/linux-direct-i386.sh" "$@"

@@ -3,10 +3,10 @@
 # kernel, initrd, command line and boot_params with the memory map, links
 # the ACPI tables and the MP table into RAM and enters the kernel, the way
 # microVMs boot. By default pcvm unpacks the bzImage's vmlinux and enters
-# the kernel proper (32-bit startup); with UNPACK=off in the environment
-# (linux-direct-i386-bz.sh) it enters the bzImage's 32-bit entry and the
-# kernel decompresses itself; ARCH=amd64 (linux-direct-amd64.sh) boots the
-# 64-bit kernel in long mode. Debian's kernel and busybox on two CPUs reach
+# the kernel proper (32-bit startup); with DIRECT_UNPACK=off in the
+# environment (linux-direct-i386-bz.sh) it enters the bzImage's 32-bit
+# entry and the kernel decompresses itself; DIRECT_ARCH=amd64
+# (linux-direct-amd64.sh) boots the 64-bit kernel in long mode. Debian's kernel and busybox on two CPUs reach
 # a shell, run a few commands and power off through ACPI; pcvm exits 0.
 # The kernel log must show pcvm's memory map, the tables where pcvm put
 # them, both CPUs up, the timers calibrated, the IOAPIC in use, no
@@ -14,9 +14,9 @@
 # printed (not judged: it depends on the host).
 set -u
 build=${1:-build}
-arch=${ARCH:-i386}
-unpack=${UNPACK:-on}
-smp=${SMP:-2}
+arch=${DIRECT_ARCH:-i386}
+unpack=${DIRECT_UNPACK:-on}
+smp=2
 name=linux-direct-$arch$([ "$unpack" = off ] && echo "-bz")
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
