@@ -252,8 +252,11 @@ uint64_t lm_stack_read(X86Cpu *cpu, const PmStack *st, unsigned offset,
 void lm_check_return_ss(X86Cpu *cpu, uint16_t ss, uint16_t csel,
                         const X86Desc *cd, X86Desc *sd, X86Desc **ss_d);
 /* The entry point into code segment @cd: canonical for 64-bit code
- * (L set), inside the limit for compatibility-mode code; else #GP(0). */
-void lm_check_target(X86Cpu *cpu, const X86Desc *cd, uint64_t rip);
+ * (L set), inside the limit for compatibility-mode code; else #GP(0).
+ * Returns the new RIP: for compatibility-mode code a 64-bit offset is
+ * cut to 32 bits first (far JMP, CALL, RET and IRET alike, as on the
+ * host). */
+uint64_t lm_check_target(X86Cpu *cpu, const X86Desc *cd, uint64_t rip);
 /* Load CS:RIP and SS:RSP (@ss_d NULL: a null SS for 64-bit code), then
  * null the data segments a lower privilege may not use. */
 void lm_return_commit(X86Cpu *cpu, uint16_t csel, X86Desc *cd,

@@ -139,10 +139,10 @@ void lm_iret(X86Cpu *cpu, unsigned opsize)
         uint64_t rsp = lm_stack_read(cpu, &st, 3 * opsize, opsize);
         uint16_t ss = lm_stack_read(cpu, &st, 4 * opsize, 2);
         lm_check_return_ss(cpu, ss, csel, &cd, &sd, &ss_d);
-        lm_check_target(cpu, &cd, rip);
+        rip = lm_check_target(cpu, &cd, rip);
         lm_return_commit(cpu, csel, &cd, rip, ss, ss_d, rsp);
     } else {
-        lm_check_target(cpu, &cd, rip);
+        rip = lm_check_target(cpu, &cd, rip);
         st.sp = (st.sp + 3 * opsize) & st.mask;
         pm_return_commit(cpu, csel, &cd, (uint32_t)rip, 0, NULL, 0);
         pm_stack_commit(cpu, &st);

@@ -50,15 +50,19 @@ static void check_direct_code(X86Cpu *cpu, uint16_t sel, const X86Desc *d)
     }
 }
 
-void lm_check_target(X86Cpu *cpu, const X86Desc *cd, uint64_t rip)
+uint64_t lm_check_target(X86Cpu *cpu, const X86Desc *cd, uint64_t rip)
 {
     if (cd->hi & SEGF_L) {
         if (!x86_is_canonical(rip)) {
             x86_raise(cpu, EXC_GP, 0);
         }
-    } else if (rip > desc_limit(cd)) {
+        return rip;
+    }
+    rip = (uint32_t)rip;
+    if (rip > desc_limit(cd)) {
         x86_raise(cpu, EXC_GP, 0);
     }
+    return rip;
 }
 
 static void load_cs(X86Cpu *cpu, uint16_t sel, X86Desc *d, unsigned rpl)
@@ -128,7 +132,7 @@ void lm_far_jump(X86Cpu *cpu, uint16_t sel, uint64_t off, unsigned opsize)
     fetch_far_target(cpu, sel, &d);
     if (desc_is_code(&d)) {
         check_direct_code(cpu, sel, &d);
-        lm_check_target(cpu, &d, off);
+        off = lm_check_target(cpu, &d, off);
         load_cs(cpu, sel, &d, cpu->cpl);
         cpu->next_rip = off;
         x86_update_mode(cpu);
@@ -319,11 +323,11 @@ void lm_far_return(X86Cpu *cpu, unsigned opsize, unsigned pop_bytes)
         uint64_t rsp = lm_stack_read(cpu, &st, at, opsize);
         uint16_t ss = lm_stack_read(cpu, &st, at + opsize, 2);
         lm_check_return_ss(cpu, ss, csel, &cd, &sd, &ss_d);
-        lm_check_target(cpu, &cd, rip);
+        rip = lm_check_target(cpu, &cd, rip);
         lm_return_commit(cpu, csel, &cd, rip, ss, ss_d, rsp + pop_bytes);
         return;
     }
-    lm_check_target(cpu, &cd, rip);
+    rip = lm_check_target(cpu, &cd, rip);
     if (cpu->code64) {
         cpu->regs[R_ESP] += 2 * opsize + pop_bytes;
     } else {

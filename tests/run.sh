@@ -272,18 +272,27 @@ run_difftest() {
         *) head -n 40 "$out"; fail "difftest/$name" "exit status $status" ;;
         esac
     done
-    # The SSE groups on a model that has SSE up to SSSE3.
-    for seed in 1 2; do
-        out=$tmp/difftest-sse-$seed.out
+    # The SSE groups on a model that has SSE up to SSSE3: 16/32-bit
+    # streams on core2duo, 64-bit ones on qemu64 with SSSE3 added.
+    for run in 1 2 64:1 64:2; do
+        local args="--cpu core2duo" seed=$run name=sse-seed-$run
+        case $run in
+        64:*)
+            args="--mode 64 --cpu qemu64,+ssse3"
+            seed=${run#64:}
+            name=64bit-sse-seed-$seed
+            ;;
+        esac
+        out=$tmp/difftest-$name.out
         # shellcheck disable=SC2086
-        timeout "$hang_limit" $wrapper "$bin" --seed $seed --count 10000 \
-            --cpu core2duo --groups ssefp,ssecvt,ssemov,sseint \
+        timeout "$hang_limit" $wrapper "$bin" $args --seed $seed \
+            --count 10000 --groups ssefp,ssecvt,ssemov,sseint \
             >"$out" 2>&1
         status=$?
         case $status in
-        0) pass "difftest/sse-seed-$seed ($(grep -o '[0-9]* instructions' "$out" | head -n 1))" ;;
-        77) skip "difftest/sse-seed-$seed" "$(sed -n 's/^SKIP: //p' "$out" | head -n 1)" ;;
-        *) head -n 40 "$out"; fail "difftest/sse-seed-$seed" "exit status $status" ;;
+        0) pass "difftest/$name ($(grep -o '[0-9]* instructions' "$out" | head -n 1))" ;;
+        77) skip "difftest/$name" "$(sed -n 's/^SKIP: //p' "$out" | head -n 1)" ;;
+        *) head -n 40 "$out"; fail "difftest/$name" "exit status $status" ;;
         esac
     done
 }

@@ -1,11 +1,11 @@
 /*
  * difftest: run seeded random streams of 16-, 32- and 64-bit user-mode
- * integer instructions on pcvm's interpreter and natively on the host CPU,
- * and
- * compare the state after every instruction, the exception that ends each
- * stream and the sandbox memory afterwards (see tools/difftest/dt.h).
+ * integer and SSE instructions on pcvm's interpreter and natively on the
+ * host CPU, and compare the state after every instruction (registers,
+ * x87/MMX/SSE state), the exception that ends each stream and the
+ * sandbox memory afterwards (see tools/difftest/dt.h).
  *
- *   difftest [--seed N] [--count N] [--groups a,b] [--cpu MODEL]
+ *   difftest [--seed N] [--count N] [--groups a,b] [--cpu MODEL[,+feat]]
  *            [--mode 16|32|64|both|all] [--len N] [--stream I]
  *            [--max-fail N] [--list] [-v]
  *
@@ -495,7 +495,9 @@ static void usage(FILE *f)
             "  --mode M     16-, 32- or 64-bit code, both 16 and 32 (the\n"
             "               default: one stream in four 16-bit, where the\n"
             "               host can), or all (every other stream 64-bit)\n"
-            "  --cpu MODEL  default pentium2, qemu64 when 64-bit code runs\n"
+            "  --cpu MODEL  default pentium2, qemu64 when 64-bit code runs;\n"
+            "               features as -cpu takes them (qemu64,+ssse3); the\n"
+            "               SSE groups run where the model has SSSE3\n"
             "  --stream I   run only stream I and trace every step\n");
 }
 

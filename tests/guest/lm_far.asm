@@ -48,6 +48,27 @@
         CHECK qword [frame + 16], LIN(.ret1)        ; what sub64 saw
         CHECK qword [frame + 24], SEL_CODE64
 
+        ; --- JMP far m16:64 and RETFQ to compatibility mode: the offset
+        ; is cut to 32 bits before the limit check ---
+        mov rax, 0x1234567800000000 + cut32
+        mov [frame], rax
+        mov word [frame + 8], SEL_CODE32
+        jmp far [frame]
+        bits 32
+cut32:
+        jmp SEL_CODE64:LIN(back64)
+        bits 64
+back64:
+        push SEL_CODE32
+        mov rax, 0xdead000000000000 + cut32b
+        push rax
+        o64 retf
+        bits 32
+cut32b:
+        jmp SEL_CODE64:LIN(back64b)
+        bits 64
+back64b:
+
         ; --- JMP far m16:32 to compatibility mode ---
         mov dword [frame], compat
         mov word [frame + 4], SEL_CODE32

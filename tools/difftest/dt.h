@@ -34,6 +34,8 @@ typedef struct DtLayout {
     uint32_t stub_base;          /* the host's entry stub (read/execute) */
     uint32_t scratch_base;       /* its data page (read/write) */
     uint32_t gs_base;            /* GS base of 64-bit streams (mid-sandbox) */
+    bool ldt16;                  /* the host's LDT holds the 16-bit
+                                    segments (DT_SEL_CODE16/DATA16) */
 } DtLayout;
 
 /* The layout for a code base (0x1000 where the host lets us map page 1,

@@ -34,6 +34,11 @@
 #define EMU_GDT (EMU_PT + 0x8000)
 #define GDT_LIN 0xffffffffffe00000ULL
 #define GDT_LIMIT 0x7f          /* Linux: 16 entries */
+/* ... and of the host runner's LDT (the 16-bit segments), in the same
+ * page: segment loads and far transfers through LDT selectors find what
+ * they find on the host. */
+#define LDT_OFF 0x800
+#define LDT_LIMIT 0xf
 
 #define PTE_P 1ULL
 #define PTE_RW 2ULL
@@ -42,6 +47,7 @@
 
 struct DtEmu {
     DtLayout lay;
+    CpuModel model;     /* -cpu NAME[,+feature...], parsed */
     Log log;
     AddressSpace *as;
     IoBus *io;
@@ -91,6 +97,13 @@ static void build_page_tables(DtEmu *e)
     put64(e->ram + EMU_GDT + 0x20, 0x00cffb000000ffffULL);
     put64(e->ram + EMU_GDT + 0x28, 0x00cff3000000ffffULL);
     put64(e->ram + EMU_GDT + 0x30, 0x00affb000000ffffULL);
+    /* Linux's modify_ldt descriptors: DPL 3, accessed, AVL, 16-bit. */
+    uint64_t cb = e->lay.code_base;
+    put64(e->ram + EMU_GDT + LDT_OFF + (DT_SEL_CODE16 & ~7),
+          0x0010fb000000ffffULL | (cb & 0xffffff) << 16 |
+              (cb >> 24) << 56);
+    put64(e->ram + EMU_GDT + LDT_OFF + (DT_SEL_DATA16 & ~7),
+          0x0010f3000000ffffULL);
     put64(e->ram + pd + 8 * ((first >> 21) & 511),
           pt | PTE_P | PTE_RW | PTE_US);
     for (uint32_t off = 0; off < DT_CODE_SIZE + DT_SBX_SIZE; off += DT_PAGE) {
@@ -121,9 +134,8 @@ static void set_seg(X86Seg *s, uint16_t sel, uint32_t base, uint32_t limit,
 DtEmu *dt_emu_new(const DtLayout *lay, const char *cpu_model, char *err,
                   size_t errlen)
 {
-    const CpuModel *model = x86_cpu_model_find(cpu_model);
-    if (!model) {
-        snprintf(err, errlen, "unknown CPU model %s", cpu_model);
+    CpuModel model;
+    if (x86_cpu_model_parse(cpu_model, &model, err, errlen)) {
         return NULL;
     }
     if ((lay->code_base >> 21) != ((lay->scratch_base + DT_PAGE - 1) >> 21)) {
@@ -136,6 +148,7 @@ DtEmu *dt_emu_new(const DtLayout *lay, const char *cpu_model, char *err,
         return NULL;
     }
     e->lay = *lay;
+    e->model = model;
     e->as = as_new(&e->log, "difftest");
     MemRegion *ram = as_add_ram(e->as, "ram", 0, EMU_RAM, 0);
     e->io = iobus_new(&e->log);
@@ -146,7 +159,7 @@ DtEmu *dt_emu_new(const DtLayout *lay, const char *cpu_model, char *err,
         return NULL;
     }
     e->ram = mr_host(ram);
-    e->cpu = x86_cpu_new(model, 0, e->as, e->io, e->clock, &e->log);
+    e->cpu = x86_cpu_new(&e->model, 0, e->as, e->io, e->clock, &e->log);
     if (!e->cpu) {
         snprintf(err, errlen, "out of memory");
         free(e);
@@ -206,6 +219,10 @@ static void set_fpu(X86Cpu *cpu, const DtFpu *f)
     }
     cpu->mxcsr = f->mxcsr;
     cpu->fcw = f->fcw;
+    /* The host's FXRSTOR loads zero pointers and opcode. */
+    cpu->fop = 0;
+    cpu->fip = cpu->fdp = 0;
+    cpu->fcs = cpu->fds = 0;
     cpu->ftw = 0;
     for (unsigned p = 0; p < 8; p++) {
         if (!((f->ftw >> p) & 1)) {
@@ -282,7 +299,14 @@ static void reset_cpu(DtEmu *e, const DtStream *s)
     if (s->bits == 64) {
         cpu->gdt.base = GDT_LIN;
         cpu->gdt.limit = GDT_LIMIT;
-        set_seg(&cpu->ldt, 0, 0, 0, 0);
+        if (e->lay.ldt16) {
+            set_seg(&cpu->ldt, 0, 0, 0, 0);
+            cpu->ldt.base = GDT_LIN + LDT_OFF;
+            cpu->ldt.limit = LDT_LIMIT;
+            cpu->ldt.flags = SEGF_P | 2u << SEGF_TYPE_SHIFT; /* LDT */
+        } else {
+            set_seg(&cpu->ldt, 0, 0, 0, 0);
+        }
         /* GS based in the sandbox, as the host runner sets it. */
         cpu->seg[R_GS].base = e->lay.gs_base;
         cpu->efer = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;

@@ -15,34 +15,26 @@
 #include <string.h>
 
 
-/* --- random numbers (splitmix64) --- */
+/* --- random numbers (vals.c) --- */
 
 static uint64_t mix64(uint64_t z)
 {
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    return dt_mix64(z);
 }
 
 uint64_t rnd(DtGen *g)
 {
-    g->rng += 0x9e3779b97f4a7c15ULL;
-    return mix64(g->rng);
+    return dt_rnd(&g->rng);
 }
 
 uint32_t rn(DtGen *g, uint32_t n)
 {
-    return n ? (uint32_t)(rnd(g) % n) : 0;
+    return dt_rn(&g->rng, n);
 }
 
 bool chance(DtGen *g, unsigned percent)
 {
-    return rn(g, 100) < percent;
-}
-
-static uint32_t size_mask32(unsigned size)
-{
-    return size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+    return dt_chance(&g->rng, percent);
 }
 
 /* Operand size for prefixes(): bytes for 2 and 4, 0 for byte operands
@@ -62,42 +54,7 @@ static unsigned pick_os(DtGen *g, unsigned pct)
 /* A value likely to find edge cases. */
 uint32_t interesting(DtGen *g, unsigned size)
 {
-    static const uint32_t edges[] = {
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0xf, 0x10, 0x11, 0x1f, 0x20,
-        0x3f, 0x40, 0x7f, 0x80, 0x81, 0x99, 0x9a, 0xfe, 0xff, 0x100, 0x7ffe,
-        0x7fff, 0x8000, 0x8001, 0xfffe, 0xffff, 0x10000, 0x7fffffff,
-        0x80000000, 0x80000001, 0xfffffffe, 0xffffffff, 0x55555555,
-        0xaaaaaaaa, 0x0f0f0f0f, 0x12345678,
-    };
-    uint32_t v;
-    switch (rn(g, 6)) {
-    case 0:
-    case 1:
-        v = edges[rn(g, sizeof(edges) / sizeof(edges[0]))];
-        break;
-    case 2:
-        /* Edges of the operand size, and their negations. */
-        switch (rn(g, 4)) {
-        case 0: v = 1u << (8 * size - 1); break;
-        case 1: v = (1u << (8 * size - 1)) - 1; break;
-        case 2: v = size_mask32(size); break;
-        default: v = 0; break;
-        }
-        if (chance(g, 30)) {
-            v += rn(g, 3) - 1;
-        }
-        break;
-    case 3:
-        v = rn(g, 256);
-        if (chance(g, 50)) {
-            v = (uint32_t)-(int32_t)v;
-        }
-        break;
-    default:
-        v = (uint32_t)rnd(g);
-        break;
-    }
-    return v & size_mask32(size);
+    return dt_interesting32(&g->rng, size);
 }
 
 /* --- emitting --- */
@@ -428,7 +385,8 @@ static void ea16(DtGen *g, Ea *e, uint32_t want)
         e->disp_size = 2;
     }
     if (!chance(g, 80)) {
-        return; /* whatever the registers hold */
+        e->wild = true; /* whatever the registers hold */
+        return;
     }
     uint32_t rest = want - e->disp;
     if (r2[e->rm] >= 0) {
@@ -539,6 +497,7 @@ static void ea32(DtGen *g, Ea *e, uint32_t addr)
         e->sib = (uint8_t)(rn(g, 4) << 6 | 4 << 3 | (unsigned)base);
         return;
     case 7: /* [esp + disp8]: the stack, wherever ESP is now */
+        e->wild = true;
         e->has_sib = true;
         e->rm = 4;
         e->mod = 1;

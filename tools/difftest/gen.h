@@ -7,6 +7,7 @@
 #define PCVM_TOOLS_DIFFTEST_GEN_H
 
 #include "tools/difftest/dt.h"
+#include "tools/difftest/vals.h"
 
 struct DtGen {
     uint64_t rng;
@@ -37,6 +38,7 @@ typedef struct Ea {
     uint32_t disp;
     uint8_t disp_size;
     uint8_t seg;       /* segment override prefix, or 0 */
+    bool wild;         /* not aimed: whatever the registers point at */
 } Ea;
 
 #define E_REG 1u

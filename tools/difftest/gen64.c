@@ -18,27 +18,11 @@
  * the host's TLS and our GS base), and C4/C5/62 (VEX and EVEX prefixes on
  * the host).
  */
-#include "tools/difftest/dt.h"
+#include "tools/difftest/gen64.h"
 
 #include <string.h>
 
-typedef struct G {
-    uint64_t rng;
-    const DtLayout *lay;
-    DtStream *s;
-    uint64_t group_mask;
-    unsigned group;      /* index in dt_groups */
-    unsigned limit;      /* code bytes an item may start below */
-    unsigned start;      /* the instruction being built */
-    uint32_t flag_mask;
-    uint16_t reg_mask;
-    unsigned depth;
-    uint16_t avoid;      /* registers set up for this item */
-    bool norex;          /* byte item using AH-BH: no REX anywhere */
-    int rip_at;          /* a RIP-relative disp32 to resolve, or -1 */
-    uint64_t rip_target;
-} G;
-
+typedef Gen64 G;
 #define RSP DT_ESP
 #define RBP DT_EBP
 
@@ -197,10 +181,6 @@ static uint64_t here(const G *g)
     return g->lay->code_base + g->s->len;
 }
 
-#define REX_W 8u
-#define REX_R 4u
-#define REX_X 2u
-#define REX_B 1u
 
 /* Legacy prefixes in random order, then a REX (@rex: its low four bits;
  * @want_rex: emit one even with no bit set). @os 2 adds 66, @a32 67. */
@@ -386,26 +366,7 @@ static void maybe_flags(G *g, unsigned percent)
 
 /* --- operands --- */
 
-typedef struct Ea {
-    bool mem;
-    uint8_t reg;        /* register form: 0-15 (byte: see phys_reg) */
-    bool a32;           /* 67: 32-bit addressing */
-    uint8_t mod, rm;    /* rm: low three bits */
-    bool has_sib;
-    uint8_t sib;
-    unsigned rex;       /* REX.X / REX.B this operand needs */
-    uint32_t disp;
-    uint8_t disp_size;
-    uint8_t seg;        /* segment prefix, or 0 */
-    bool riprel;
-    uint64_t target;    /* RIP-relative: the address (before GS) */
-} Ea;
-
-#define E_REG 1u
-#define E_MEM 2u
-#define E_DST 4u        /* written: rarely RSP */
-#define E_NOSEG 8u      /* no segment prefix */
-#define E_NOA32 16u     /* 64-bit addressing only */
+typedef Ea64 Ea;
 
 static unsigned pick_size(G *g)
 {
@@ -606,6 +567,7 @@ static void ea_form(G *g, Ea *e, uint64_t want)
         return;
     }
     case 9: /* [rsp + disp8]: the stack, wherever RSP is */
+        e->wild = true;
         e->has_sib = true;
         e->rm = 4;
         e->mod = 1;
@@ -2229,6 +2191,8 @@ static const struct {
     {"bit", gen_bit},       {"move", gen_move},     {"stack", gen_stack},
     {"string", gen_string}, {"atomic", gen_atomic}, {"branch", gen_branch},
     {"prefix", gen_prefix}, {"fault", gen_fault},     {"far", gen_far},
+    {"ssefp", gen64_ssefp}, {"ssecvt", gen64_ssecvt},
+    {"ssemov", gen64_ssemov}, {"sseint", gen64_sseint},
 };
 
 /* The 64-bit generator of group @i of dt_groups, or NULL. */
@@ -2316,6 +2280,12 @@ void dt_gen_stream64(DtStream *s, const DtLayout *lay, uint64_t seed,
     s->init.r[RSP] = sp;
     s->init.eflags = random_flags(g);
     dt_fpu_default(&s->init.fpu);
+    for (unsigned i = 0; i < dt_group_count; i++) {
+        if (((group_mask >> i) & 1) && dt_groups[i].sse) {
+            gen64_sse_init(g);
+            break;
+        }
+    }
     s->init.eip = lay->code_base + start;
     if (ninsn > DT_MAX_INSNS - 64) {
         ninsn = DT_MAX_INSNS - 64;
@@ -2323,4 +2293,102 @@ void dt_gen_stream64(DtStream *s, const DtLayout *lay, uint64_t seed,
     while (s->ninsn < ninsn && s->len < g->limit) {
         gen_item(g, true);
     }
+}
+
+/* --- for the other 64-bit group files (gen64.h) --- */
+
+uint64_t g64_rnd(Gen64 *g)
+{
+    return rnd(g);
+}
+
+uint32_t g64_rn(Gen64 *g, uint32_t n)
+{
+    return rn(g, n);
+}
+
+bool g64_chance(Gen64 *g, unsigned percent)
+{
+    return chance(g, percent);
+}
+
+uint64_t g64_interesting(Gen64 *g, unsigned size)
+{
+    return interesting(g, size);
+}
+
+void g64_byte(Gen64 *g, uint8_t b)
+{
+    byte(g, b);
+}
+
+void g64_ins_begin(Gen64 *g)
+{
+    ins_begin(g);
+}
+
+void g64_ins_end(Gen64 *g)
+{
+    ins_end(g);
+}
+
+void g64_setup_end(Gen64 *g)
+{
+    setup_end(g);
+}
+
+void g64_prefixes(Gen64 *g, bool lock, uint8_t seg, unsigned os, bool a32,
+                  uint8_t rep, unsigned rex, bool want_rex)
+{
+    prefixes(g, lock, seg, os, a32, rep, rex, want_rex);
+}
+
+void g64_set_reg(Gen64 *g, unsigned r, unsigned size, uint64_t v)
+{
+    set_reg(g, r, size, v);
+}
+
+void g64_set_mem(Gen64 *g, uint64_t addr, unsigned size, uint64_t v)
+{
+    set_mem(g, addr, size, v);
+}
+
+bool g64_in_sandbox(const Gen64 *g, uint64_t addr, unsigned size)
+{
+    return in_sandbox(g, addr, size);
+}
+
+void g64_maybe_flags(Gen64 *g, unsigned percent)
+{
+    maybe_flags(g, percent);
+}
+
+uint64_t g64_pick_addr(Gen64 *g, unsigned size)
+{
+    return pick_addr(g, size);
+}
+
+unsigned g64_pick_reg(Gen64 *g, unsigned size, bool dst)
+{
+    return pick_reg(g, size, dst);
+}
+
+Ea64 g64_mem_at(Gen64 *g, uint64_t addr, unsigned flags)
+{
+    return mem_at(g, addr, flags);
+}
+
+Ea64 g64_reg_E(unsigned r)
+{
+    return reg_E(r);
+}
+
+Ea64 g64_pick_E(Gen64 *g, unsigned size, unsigned flags)
+{
+    return pick_E(g, size, flags);
+}
+
+void g64_modrm(Gen64 *g, const Ea64 *e, unsigned regf)
+{
+    modrm(g, e, regf);
 }

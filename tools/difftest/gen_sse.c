@@ -18,138 +18,31 @@ enum { P_NONE = 0, P_66 = 0x66, P_F3 = 0xf3, P_F2 = 0xf2 };
 
 static const uint8_t pfx4[4] = {P_NONE, P_66, P_F3, P_F2};
 
-/* --- values --- */
+/* --- values (vals.c) --- */
 
 static uint32_t f32_val(DtGen *g)
 {
-    static const uint32_t edges[] = {
-        0x00000000, 0x80000000, 0x00000001, 0x80000001, 0x007fffff,
-        0x807fffff, 0x00400000, 0x00800000, 0x80800000, 0x00800001,
-        0x7f7fffff, 0xff7fffff, 0x7f800000, 0xff800000, 0x7fc00000,
-        0xffc00000, 0x7f800001, 0xff812345, 0x7fc12345, 0x3f800000,
-        0xbf800000, 0x3fc00000, 0x40000000, 0x3f000000, 0x40400000,
-        0x4f000000, 0xcf000000, 0x4effffff, 0xcf000001, 0x5f000000,
-        0xdf000000, 0x3effffff, 0x3f7fffff, 0x4b000000, 0x4b7fffff,
-        0x34000000, 0x0c800000, 0x7e800000, 0x00fffffe,
-    };
-    switch (rn(g, 5)) {
-    case 0:
-    case 1:
-        return edges[rn(g, sizeof(edges) / sizeof(edges[0]))];
-    case 2: /* near 1, to make sums and products rounding-rich */
-        return (uint32_t)(rnd(g) & 0x807fffff) | (0x78 + rn(g, 16)) << 23;
-    case 3: /* tiny or huge */
-        return (uint32_t)(rnd(g) & 0x807fffff) |
-               (chance(g, 50) ? rn(g, 3) : 0xfc + rn(g, 3)) << 23;
-    default:
-        return (uint32_t)rnd(g);
-    }
+    return dt_f32_val(&g->rng);
 }
 
 static uint64_t f64_val(DtGen *g)
 {
-    static const uint64_t edges[] = {
-        0, 0x8000000000000000ULL, 1, 0x8000000000000001ULL,
-        0x000fffffffffffffULL, 0x0010000000000000ULL, 0x7fefffffffffffffULL,
-        0x7ff0000000000000ULL, 0xfff0000000000000ULL, 0x7ff8000000000000ULL,
-        0xfff8000000000000ULL, 0x7ff0000000000001ULL, 0xfff4000012345678ULL,
-        0x3ff0000000000000ULL, 0xbff0000000000000ULL, 0x3ff8000000000000ULL,
-        0x41e0000000000000ULL, 0xc1e0000000000000ULL, 0x41dfffffffc00000ULL,
-        0xc1e0000000200000ULL, 0x41dfffffffe00000ULL, 0x43e0000000000000ULL,
-        0xc3e0000000000000ULL, 0x47efffffe0000000ULL, 0x47f0000000000000ULL,
-        0x36a0000000000000ULL, 0x3690000000000000ULL, 0x380fffffe0000000ULL,
-        0x3810000000000000ULL, 0x3fe0000000000000ULL, 0x4330000000000000ULL,
-    };
-    switch (rn(g, 5)) {
-    case 0:
-    case 1:
-        return edges[rn(g, sizeof(edges) / sizeof(edges[0]))];
-    case 2:
-        return (rnd(g) & 0x800fffffffffffffULL) |
-               (uint64_t)(0x3f0 + rn(g, 32)) << 52;
-    case 3: {
-        /* tiny, huge, or at the float32 range limits */
-        static const uint32_t exps[] = {0, 1, 2, 0x7fd, 0x7fe, 0x7ff,
-                                        0x380, 0x37f, 0x36a, 0x47e, 0x47f};
-        return (rnd(g) & 0x800fffffffffffffULL) |
-               (uint64_t)exps[rn(g, sizeof(exps) / sizeof(exps[0]))] << 52;
-    }
-    default:
-        return rnd(g);
-    }
+    return dt_f64_val(&g->rng);
 }
 
-/* 16 bytes of lanes of one kind: float32, float64 or integers. */
 static void vec_val(DtGen *g, uint8_t *v)
 {
-    switch (rn(g, 3)) {
-    case 0:
-        for (unsigned i = 0; i < 4; i++) {
-            uint32_t x = f32_val(g);
-            memcpy(v + 4 * i, &x, 4);
-        }
-        break;
-    case 1:
-        for (unsigned i = 0; i < 2; i++) {
-            uint64_t x = f64_val(g);
-            memcpy(v + 8 * i, &x, 8);
-        }
-        break;
-    default:
-        for (unsigned i = 0; i < 4; i++) {
-            uint32_t x = interesting(g, 4);
-            if (chance(g, 30)) {
-                x = interesting(g, 2) | interesting(g, 2) << 16;
-            }
-            memcpy(v + 4 * i, &x, 4);
-        }
-        break;
-    }
+    dt_vec_val(&g->rng, v);
 }
 
-/* An MXCSR value: mostly everything masked with some rounding mode,
- * DAZ and FZ; now and then unmasked exceptions. */
 static uint32_t mxcsr_val(DtGen *g)
 {
-    uint32_t v = 0x1f80;
-    if (chance(g, 60)) {
-        v |= rn(g, 4) << 13;
-    }
-    if (chance(g, 25)) {
-        v |= 0x40;
-    }
-    if (chance(g, 25)) {
-        v |= 0x8000;
-    }
-    if (chance(g, 8)) {
-        v &= ~(rn(g, 64) << 7); /* unmask some */
-    }
-    if (chance(g, 20)) {
-        v |= rn(g, 64); /* sticky flags already set */
-    }
-    return v;
+    return dt_mxcsr_val(&g->rng);
 }
 
 void gen_sse_init(DtGen *g)
 {
-    DtFpu *f = &g->s->init.fpu;
-    for (unsigned i = 0; i < 8; i++) {
-        vec_val(g, f->xmm[i]);
-        uint8_t v[16];
-        vec_val(g, v);
-        memcpy(&f->st_mant[i], v, 8);
-        f->st_exp[i] = chance(g, 70) ? 0xffff : (uint16_t)rnd(g);
-    }
-    /* x87 state as MMX code may find it: any TOP and tags. */
-    f->fsw = (uint16_t)(rn(g, 8) << 11);
-    f->ftw = chance(g, 50) ? 0xff : (uint8_t)rnd(g);
-    f->fcw = 0x037f;
-    if (chance(g, 3)) {
-        /* A pending unmasked x87 error: MMX forms take #MF. */
-        f->fcw = 0x037e;
-        f->fsw |= 0x0081;
-    }
-    f->mxcsr = chance(g, 30) ? 0x1f80 : mxcsr_val(g);
+    dt_sse_init(&g->rng, &g->s->init.fpu, 8);
 }
 
 /* --- operands --- */
@@ -418,13 +311,57 @@ void gen_ssecvt(DtGen *g)
     }
 }
 
+/* FXSAVE to a 16-byte aligned area, now and then new values stored into
+ * the image, FXRSTOR from it; now and then a misaligned or unwritable
+ * area. FXRSTOR takes the very operand FXSAVE had, and the stores go
+ * into the image only when that operand reaches the area (an image of
+ * unknown place is left alone): FXRSTOR loads what FXSAVE wrote but for
+ * XMM, x87 registers, MXCSR, FCW/FSW. Random FCS/FDS would show a
+ * difference from the host (see docs/sse.md). */
+static void gen_fx(DtGen *g)
+{
+    uint32_t end = g->lay->sbx_base + DT_SBX_SIZE;
+    if (end - 1 > g->data_limit) {
+        end = g->data_limit + 1;
+    }
+    uint32_t area = (g->lay->sbx_base + rn(g, end - g->lay->sbx_base - 512))
+                    & ~15u;
+    if (chance(g, 5)) {
+        area = pick_addr(g, 512);
+    }
+    Ea e = mem_at(g, area, 0);
+    emit(g, P_NONE, 0, 0xae, &e, 0, -1);
+    if (!chance(g, 70)) {
+        return;
+    }
+    if (!e.wild && in_sandbox(g, area, 512)) {
+        for (unsigned n = rn(g, 4); n > 0; n--) {
+            set_mem(g, area + 160 + 4 * rn(g, 32), 4, (uint32_t)rnd(g));
+        }
+        if (chance(g, 30)) {
+            set_mem(g, area + 32 + 16 * rn(g, 8), 4, (uint32_t)rnd(g));
+        }
+        if (chance(g, 30)) {
+            uint32_t m = mxcsr_val(g);
+            if (chance(g, 5)) {
+                m |= 1u << (16 + rn(g, 16));
+            }
+            set_mem(g, area + 24, 4, m);
+        }
+        if (chance(g, 20)) {
+            set_mem(g, area, 4, (uint32_t)rnd(g) & 0x3fff1f3f);
+        }
+    }
+    emit(g, P_NONE, 0, 0xae, &e, 1, -1);
+}
+
 /* MOV*, MOVMSK, MASKMOV, MOVNT*, shuffles and unpacks, LDMXCSR,
- * STMXCSR, fences, CLFLUSH, PREFETCH. */
+ * STMXCSR, fences, CLFLUSH, PREFETCH, FXSAVE, FXRSTOR. */
 void gen_ssemov(DtGen *g)
 {
     sse_setup(g);
     unsigned reg = rn(g, 8);
-    unsigned kind = rn(g, 25);
+    unsigned kind = rn(g, 26);
     switch (kind) {
     case 0:
     case 1: { /* 0F 10/11, 28/29 */
@@ -566,6 +503,9 @@ void gen_ssemov(DtGen *g)
         emit(g, pfx4[rn(g, 4)], 0, op, &e, reg, ib ? (int)rn(g, 256) : -1);
         break;
     }
+    case 21: /* FXSAVE, FXRSTOR */
+        gen_fx(g);
+        break;
     default: { /* register-to-register moves of all kinds */
         static const uint8_t ops[] = {0x10, 0x11, 0x28, 0x29, 0x12, 0x16};
         unsigned p = rn(g, 4);

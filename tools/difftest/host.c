@@ -362,6 +362,7 @@ DtHost *dt_host_new(DtLayout *lay, bool *has16, char *err, size_t errlen)
     *lay = h->lay;
     /* 16-bit streams need the sandbox below 64 KiB. */
     *has16 = base < 0x10000 && install_ldt(lay);
+    h->lay.ldt16 = lay->ldt16 = *has16;
     h->code_fd = memfd_create("difftest-code", MFD_CLOEXEC);
     h->sbx_fd = memfd_create("difftest-sandbox", MFD_CLOEXEC);
     if (h->code_fd < 0 || h->sbx_fd < 0 ||
