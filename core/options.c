@@ -1161,7 +1161,7 @@ static const OptionDef option_table[] = {
     {"accel", "kvm|tcg|auto|help", opt_accel, "accelerator (tcg,interp=on: "
      "the bare interpreter; kvm,kernel-irqchip=off|split|on,"
      "thread=single|multi)", true},
-    {"enable-kvm", NULL, opt_enable_kvm, "same as -accel kvm", false},
+    {"enable-kvm", NULL, opt_enable_kvm, "same as -accel kvm", true},
     {"netdev", "user,id=ID,...", opt_netdev, "network backend", false},
     {"nic", "user,...|none", opt_nic, "network card with its backend",
      false},

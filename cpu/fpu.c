@@ -157,11 +157,28 @@ void fpu_store_bytes_fx80(uint8_t *p, Fx80 v)
     p[9] = (uint8_t)(v.sexp >> 8);
 }
 
-Fx80 fpu_read_fx80(X86Cpu *cpu, int seg, uint64_t off)
+void fpu_read_m80(X86Cpu *cpu, const DecodedInsn *d, uint64_t ea,
+                  uint8_t b[10])
 {
-    uint8_t b[10];
-    x86_read_bytes(cpu, seg, off, b, 10);
-    return fpu_load_bytes_fx80(b);
+    uint64_t lo = x86_read(cpu, d->seg, ea, 8);
+    uint64_t hi = x86_read(cpu, d->seg, (ea + 8) & addr_mask(d), 2);
+    for (int i = 0; i < 8; i++) {
+        b[i] = (uint8_t)(lo >> (8 * i));
+    }
+    b[8] = (uint8_t)hi;
+    b[9] = (uint8_t)(hi >> 8);
+}
+
+void fpu_write_m80(X86Cpu *cpu, const DecodedInsn *d, uint64_t ea,
+                   const uint8_t b[10])
+{
+    uint64_t lo = 0;
+    for (int i = 7; i >= 0; i--) {
+        lo = (lo << 8) | b[i];
+    }
+    x86_write(cpu, d->seg, ea, lo, 8);
+    x86_write(cpu, d->seg, (ea + 8) & addr_mask(d),
+              b[8] | (uint32_t)b[9] << 8, 2);
 }
 
 /* --- register stack --- */
@@ -374,8 +391,14 @@ static void do_store(X86Cpu *cpu, const DecodedInsn *d, const uint8_t *buf,
                      unsigned len, uint32_t flags, bool pop)
 {
     bool stop = stops(cpu, flags, STOP_MEM);
-    if (!stop) {
-        x86_write_bytes(cpu, d->seg, x86_ea(cpu, d), buf, len);
+    if (!stop && len == 10) {
+        fpu_write_m80(cpu, d, x86_ea(cpu, d), buf);
+    } else if (!stop) {
+        uint64_t v = 0;
+        for (int i = (int)len - 1; i >= 0; i--) {
+            v = (v << 8) | buf[i];
+        }
+        x86_write(cpu, d->seg, x86_ea(cpu, d), v, len);
     }
     fpu_set_last(cpu, d);
     commit_flags(cpu, flags);
@@ -804,9 +827,12 @@ static void x87_mem(X86Cpu *cpu, const DecodedInsn *d, unsigned esc,
     case 3 << 3 | 1: store_int(cpu, d, 4, true, true); break;
     case 3 << 3 | 2: store_int(cpu, d, 4, false, false); break;
     case 3 << 3 | 3: store_int(cpu, d, 4, true, false); break;
-    case 3 << 3 | 5: /* FLD m80real: as it is, no exception */
-        do_load(cpu, d, fpu_read_fx80(cpu, d->seg, ea), 0, false);
+    case 3 << 3 | 5: { /* FLD m80real: as it is, no exception */
+        uint8_t b[10];
+        fpu_read_m80(cpu, d, ea, b);
+        do_load(cpu, d, fpu_load_bytes_fx80(b), 0, false);
         break;
+    }
     case 3 << 3 | 7: store_real(cpu, d, 10, true); break;
     case 5 << 3 | 0: { /* FLD m64real */
         uint64_t v = x86_read(cpu, d->seg, ea, 8);
@@ -832,7 +858,7 @@ static void x87_mem(X86Cpu *cpu, const DecodedInsn *d, unsigned esc,
     case 7 << 3 | 3: store_int(cpu, d, 2, true, false); break;
     case 7 << 3 | 4: { /* FBLD */
         uint8_t b[10];
-        x86_read_bytes(cpu, d->seg, ea, b, 10);
+        fpu_read_m80(cpu, d, ea, b);
         do_load(cpu, d, fx80_from_bcd(b), 0, false);
         break;
     }

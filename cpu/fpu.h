@@ -118,8 +118,17 @@ void fpu_frstor(X86Cpu *cpu, const DecodedInsn *d);
 #define FPU_MXCSR_MASK 0x0000ffbfu
 
 /* Load/save helpers (fpu.c), used by FSAVE/FRSTOR and FXSAVE/FXRSTOR. */
-Fx80 fpu_read_fx80(X86Cpu *cpu, int seg, uint64_t off);
 void fpu_store_bytes_fx80(uint8_t *p, Fx80 v);
 Fx80 fpu_load_bytes_fx80(const uint8_t *p);
+/* An m80 operand at offset @ea of the instruction's segment (FLD/FSTP
+ * m80, FBLD/FBSTP) is two accesses, as on the hardware: 8 bytes of
+ * significand (aligned to 8 for #AC) and the sign and exponent at offset
+ * 8, wrapped to the address size on its own. A store writes the
+ * significand before it checks the second part (a fault there leaves the
+ * first written, as on the host). */
+void fpu_read_m80(X86Cpu *cpu, const DecodedInsn *d, uint64_t ea,
+                  uint8_t b[10]);
+void fpu_write_m80(X86Cpu *cpu, const DecodedInsn *d, uint64_t ea,
+                   const uint8_t b[10]);
 
 #endif

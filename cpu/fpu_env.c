@@ -59,9 +59,23 @@ static unsigned env_size(const DecodedInsn *d)
     return d->opsize == 2 ? 14 : 28;
 }
 
+/* The tag word as FSTENV stores it: computed from the contents of every
+ * register that is not empty (after MMX code, whose registers are all
+ * "valid" whatever they hold, this is what the hardware reports). */
+static uint32_t env_tags(const X86Cpu *cpu)
+{
+    uint32_t ftw = 0;
+    for (unsigned p = 0; p < 8; p++) {
+        unsigned tag = fpu_tag_phys(cpu, p) == FTAG_EMPTY
+                           ? FTAG_EMPTY : fpu_tag_of(cpu->fpr[p]);
+        ftw |= tag << (2 * p);
+    }
+    return ftw;
+}
+
 static void env_store(X86Cpu *cpu, const DecodedInsn *d, uint8_t *b)
 {
-    uint32_t fcw = cpu->fcw, fsw = fpu_get_fsw(cpu), ftw = cpu->ftw;
+    uint32_t fcw = cpu->fcw, fsw = fpu_get_fsw(cpu), ftw = env_tags(cpu);
     uint32_t fop = cpu->fop & 0x7ff;
     uint32_t lip = (uint32_t)(cpu->fip + ((uint32_t)cpu->fcs << 4));
     uint32_t ldp = (uint32_t)(cpu->fdp + ((uint32_t)cpu->fds << 4));
@@ -143,11 +157,90 @@ static void env_load(X86Cpu *cpu, const DecodedInsn *d, const uint8_t *b)
     fpu_retag(cpu);
 }
 
+/*
+ * An image moves as the hardware moves it: in fields (the words or
+ * dwords of the environment, each register as 8 + 2 bytes), each at its
+ * offset wrapped to the address size. Before anything changes, its first
+ * field is checked (segment, then #AC unless the image starts aligned to
+ * 4, or 2 in the 16-bit formats, then paging), then its last byte, then
+ * the rest (the P6 and later read "the first and last bytes" first, SDM
+ * vol. 3, "Segment Not Present Exception During FLDENV"; the faults come
+ * in that order on the host).
+ */
+typedef struct ImagePart {
+    uint8_t off, len;
+} ImagePart;
+
+#define IMAGE_PARTS (28 / 2 + 2 * 8)
+
+static unsigned image_parts(const DecodedInsn *d, unsigned size,
+                            ImagePart *p)
+{
+    unsigned w = d->opsize == 2 ? 2 : 4, env = env_size(d), n = 0;
+    for (unsigned off = 0; off < env; off += w) {
+        p[n++] = (ImagePart){(uint8_t)off, (uint8_t)w};
+    }
+    for (unsigned off = env; off < size; off += 10) {
+        p[n++] = (ImagePart){(uint8_t)off, 8};
+        p[n++] = (ImagePart){(uint8_t)(off + 8), 2};
+    }
+    return n;
+}
+
+static uint64_t image_at(const DecodedInsn *d, uint64_t ea, unsigned off)
+{
+    return (ea + off) & addr_mask(d);
+}
+
+static unsigned image_check(X86Cpu *cpu, const DecodedInsn *d, uint64_t ea,
+                            unsigned size, int acc, ImagePart *p)
+{
+    unsigned n = image_parts(d, size, p);
+    uint64_t lin = x86_seg_linear(cpu, d->seg, ea, p[0].len, acc);
+    unsigned align = d->opsize == 2 ? 2 : 4;
+    if ((cpu->hflags & X86_HF_AC) && (lin & (align - 1))) {
+        x86_raise(cpu, EXC_AC, 0);
+    }
+    x86_probe_lin(cpu, lin, p[0].len, acc);
+    uint64_t last = image_at(d, ea, size - 1);
+    x86_probe_lin(cpu, x86_seg_linear(cpu, d->seg, last, 1, acc), 1, acc);
+    for (unsigned i = 1; i < n; i++) {
+        lin = x86_seg_linear(cpu, d->seg, image_at(d, ea, p[i].off),
+                             p[i].len, acc);
+        x86_probe_lin(cpu, lin, p[i].len, acc);
+    }
+    return n;
+}
+
+static void image_write(X86Cpu *cpu, const DecodedInsn *d, const uint8_t *b,
+                        unsigned size)
+{
+    ImagePart p[IMAGE_PARTS];
+    uint64_t ea = x86_ea(cpu, d);
+    unsigned n = image_check(cpu, d, ea, size, ACC_WRITE, p);
+    for (unsigned i = 0; i < n; i++) {
+        x86_write_bytes(cpu, d->seg, image_at(d, ea, p[i].off),
+                        b + p[i].off, p[i].len);
+    }
+}
+
+static void image_read(X86Cpu *cpu, const DecodedInsn *d, uint8_t *b,
+                       unsigned size)
+{
+    ImagePart p[IMAGE_PARTS];
+    uint64_t ea = x86_ea(cpu, d);
+    unsigned n = image_check(cpu, d, ea, size, ACC_READ, p);
+    for (unsigned i = 0; i < n; i++) {
+        x86_read_bytes(cpu, d->seg, image_at(d, ea, p[i].off), b + p[i].off,
+                       p[i].len);
+    }
+}
+
 void fpu_fstenv(X86Cpu *cpu, const DecodedInsn *d)
 {
     uint8_t b[28];
     env_store(cpu, d, b);
-    x86_write_bytes(cpu, d->seg, x86_ea(cpu, d), b, env_size(d));
+    image_write(cpu, d, b, env_size(d));
     /* FSTENV then masks every exception (ES re-derived: cleared). */
     fpu_load_fcw(cpu, cpu->fcw | FSW_EXC);
 }
@@ -155,7 +248,7 @@ void fpu_fstenv(X86Cpu *cpu, const DecodedInsn *d)
 void fpu_fldenv(X86Cpu *cpu, const DecodedInsn *d)
 {
     uint8_t b[28];
-    x86_read_bytes(cpu, d->seg, x86_ea(cpu, d), b, env_size(d));
+    image_read(cpu, d, b, env_size(d));
     env_load(cpu, d, b);
 }
 
@@ -167,7 +260,7 @@ void fpu_fsave(X86Cpu *cpu, const DecodedInsn *d)
     for (unsigned i = 0; i < 8; i++) {
         fpu_store_bytes_fx80(b + n + 10 * i, cpu->fpr[fpu_phys(cpu, i)]);
     }
-    x86_write_bytes(cpu, d->seg, x86_ea(cpu, d), b, n + 80);
+    image_write(cpu, d, b, n + 80);
     fpu_init(cpu);
 }
 
@@ -175,7 +268,7 @@ void fpu_frstor(X86Cpu *cpu, const DecodedInsn *d)
 {
     uint8_t b[28 + 80];
     unsigned n = env_size(d);
-    x86_read_bytes(cpu, d->seg, x86_ea(cpu, d), b, n + 80);
+    image_read(cpu, d, b, n + 80);
     /* The registers first: the environment's TOP places them. */
     unsigned top = (get16(b + (n == 14 ? 2 : 4)) >> FSW_TOP_SHIFT) & 7;
     for (unsigned i = 0; i < 8; i++) {

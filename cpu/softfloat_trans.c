@@ -6,9 +6,10 @@
  * from series whose truncation error is below 2^-125 relative, then
  * rounded once to 64 bits: results are correctly rounded except in
  * cases closer to a rounding boundary than about 2^-60 ulp. Arguments of
- * the trigonometric functions are reduced modulo pi/2 with a 448-bit 2/pi,
- * exact for every |x| < 2^63 (the x87's own reduction uses a 66-bit pi
- * and is less accurate for large arguments).
+ * the trigonometric functions are reduced exactly, but modulo the x87's
+ * own 66-bit pi as the hardware does: results for large arguments are
+ * those of real CPUs (within their last-bit error, docs/cpu-flags.md),
+ * not the true sine.
  */
 #include "cpu/softfloat.h"
 
@@ -25,7 +26,10 @@ typedef struct Xf {
 
 static const Xf xf_pi = XF(1, 0xc90fdaa22168c234ULL, 0xc4c6628b80dc1cd1ULL);
 static const Xf xf_pi_2 = XF(0, 0xc90fdaa22168c234ULL, 0xc4c6628b80dc1cd1ULL);
-static const Xf xf_ln2 = XF(-1, 0xb17217f7d1cf79abULL, 0xc9e3b39803f2f6afULL);
+/* ln 2 as the x87 has it: 68 bits, 0.B17217F7D1CF79ABC. F2XM1 of a tiny
+ * argument is exactly its product with this, rounded once. */
+static const Xf xf_ln2_x87 = XF(-1, 0xb17217f7d1cf79abULL,
+                                0xc000000000000000ULL);
 static const Xf xf_inv_ln2 = XF(0, 0xb8aa3b295c17f0bbULL,
                                 0xbe87fed0691d3e89ULL);
 
@@ -47,13 +51,6 @@ static const Xf xf_atan_tab[16] = {
     XF(-1, 0xb8053e2bc2319e73ULL, 0xcb2da55210a4443dULL),
     XF(-1, 0xc0ce85b8ac526640ULL, 0x89dd62c46e92fa25ULL),
     XF(-1, 0xc90fdaa22168c234ULL, 0xc4c6628b80dc1cd1ULL),
-};
-
-/* floor(2/pi * 2^448), least significant word first. */
-static const uint64_t two_over_pi[7] = {
-    0xfe1deb1cb129a73eULL, 0x06492eea09d1921cULL, 0xb7246e3a424dd2e0ULL,
-    0xfe5163abdebbc561ULL, 0xdb6295993c439041ULL, 0xfc2757d1f534ddc0ULL,
-    0xa2f9836e4e441529ULL,
 };
 
 /* --- Xf arithmetic --- */
@@ -206,6 +203,30 @@ static Fx80 xf_round(FloatEnv *env, Xf a, bool inexact)
                                               a.sig | inexact));
 }
 
+/* The x87 flags every computed transcendental result inexact, even an
+ * exact one; a tiny one then underflows too (masked UE: tiny and
+ * inexact). */
+static Fx80 x87_inexact(FloatEnv *env, Fx80 r)
+{
+    env->flags |= FLOAT_INEXACT;
+    if ((env->masks & FLOAT_UNDERFLOW) && fx80_exp(r) == 0 && r.mant) {
+        env->flags |= FLOAT_UNDERFLOW;
+    }
+    return r;
+}
+
+/* Round |a| minus a hair: the x87's log2 of 0.5 and 0.25 (FYL2X, and
+ * FYL2XP1 of -0.5 and -0.75) comes out just below the exact -1 and -2 in
+ * magnitude, which the directed rounding modes show. @a is exact. */
+static Fx80 xf_round_below(FloatEnv *env, Xf a)
+{
+    if (xf_is_zero(a)) {
+        return fx80_zero(a.sign);
+    }
+    return float_raw_to_fx80(float_round_pack(env, &float_fmt_x80, 64,
+                                              a.sign, a.exp, a.sig - 1));
+}
+
 /* Has @t become negligible next to @sum? */
 static bool xf_negligible(Xf t, Xf sum)
 {
@@ -248,73 +269,48 @@ static Xf xf_cos_kernel(Xf r)
     return sum;
 }
 
-/* Bits [pos, pos + 63] of a little-endian word array (zeros outside). */
-static uint64_t bits64(const uint64_t *w, int n, int pos)
-{
-    int wi = pos >= 0 ? pos / 64 : -((-pos + 63) / 64);
-    int sh = pos - wi * 64;
-    uint64_t lo = (wi >= 0 && wi < n) ? w[wi] : 0;
-    uint64_t hi = (wi + 1 >= 0 && wi + 1 < n) ? w[wi + 1] : 0;
-    return sh ? (lo >> sh) | (hi << (64 - sh)) : lo;
-}
-
 /*
- * |x| = n * pi/2 + r with |r| <= pi/4 (|x| < 1 is left alone); returns
- * n mod 4. @a is finite, nonzero, with exp < 63.
+ * |x| = n * P + r with |r| <= P/2, exactly, where P is the x87's own
+ * pi/2: the 66-bit approximation of pi (0.C90FDAA22168C234C * 2^2, SDM
+ * vol. 1, "Transcendental Instruction Accuracy") halved. Real hardware
+ * reduces with it, so its results for large arguments are those of this
+ * P, not of pi/2; pcvm follows. Returns n mod 4. @a is finite, nonzero,
+ * with exp < 63.
  */
 static unsigned reduce_pio2(const FloatUnp *a, Xf *r)
 {
+    /* P = PIO2_66 * 2^-67 */
+    static const u128 pio2_66 = U128(0xcULL, 0x90fdaa22168c234cULL);
     FloatUnp m = *a;
     m.sign = false;
     if (m.exp < 0) {
         *r = xf_from_unp(&m);
         return 0;
     }
-    /* P = sig * floor(2/pi * 2^448): x * 2/pi = P * 2^-(448 + 63 - exp). */
-    uint64_t p[8];
-    u128 carry = 0;
-    for (int i = 0; i < 7; i++) {
-        u128 t = (u128)m.sig * two_over_pi[i] + carry;
-        p[i] = (uint64_t)t;
-        carry = t >> 64;
-    }
-    p[7] = (uint64_t)carry;
-    int fb = 448 + 63 - m.exp; /* fraction bits: 449..511 */
-    unsigned n = (unsigned)(bits64(p, 8, fb) & 3);
-    bool neg = (bits64(p, 8, fb - 1) & 1) != 0;
-    if (neg) {
-        /* Round to the nearest multiple: r = -(1 - frac) * pi/2. */
-        n = (n + 1) & 3;
-        uint64_t c = 1;
-        for (int i = 0; i < 8; i++) {
-            uint64_t v = ~p[i] + c;
-            c = (c && v == 0) ? 1 : 0;
-            p[i] = v;
+    /* |x| = sig * 2^(exp + 4) in units of 2^-67: restoring division, bit
+     * by bit from the top (up to 130 bits; the remainder stays below
+     * 2P < 2^69). */
+    int nbits = 64 + m.exp + 4;
+    u128 rem = 0;
+    uint64_t q = 0;
+    for (int i = nbits - 1; i >= 0; i--) {
+        unsigned bit = i >= m.exp + 4 ? (m.sig >> (i - m.exp - 4)) & 1 : 0;
+        rem = (rem << 1) | bit;
+        q <<= 1;
+        if (rem >= pio2_66) {
+            rem -= pio2_66;
+            q |= 1;
         }
     }
-    /* Keep the fraction only. */
-    for (int i = 0; i < 8; i++) {
-        int lo = i * 64;
-        if (lo >= fb) {
-            p[i] = 0;
-        } else if (lo + 64 > fb) {
-            p[i] &= (1ULL << (fb - lo)) - 1;
-        }
+    /* To the nearest multiple (a tie goes down). */
+    bool neg = false;
+    if (2 * rem > pio2_66) {
+        q++;
+        rem = pio2_66 - rem;
+        neg = true;
     }
-    int top = -1;
-    for (int i = 7; i >= 0 && top < 0; i--) {
-        if (p[i]) {
-            top = i * 64 + 63 - __builtin_clzll(p[i]);
-        }
-    }
-    if (top < 0) {
-        *r = xf_make(false, 0, 0);
-        return n;
-    }
-    u128 f = U128(bits64(p, 8, top - 127 + 64), bits64(p, 8, top - 127));
-    Xf frac = xf_make(neg, top - fb, f | 1);
-    *r = xf_mul(frac, xf_pi_2);
-    return n;
+    *r = xf_make(neg, 127 - 67, rem);
+    return (unsigned)(q & 3);
 }
 
 /* Trig prologue: NaNs, invalid operands, zero, range and denormals.
@@ -358,6 +354,20 @@ static void xf_sincos(const FloatUnp *u, Xf *s, Xf *c)
     }
 }
 
+/* Below this (unbiased) exponent the x87 does not compute a sine,
+ * cosine or tangent: it answers x, 1 and x. */
+#define TRIG_TINY_EXP (-68)
+
+/* sin(x) or tan(x) of a tiny nonzero x as the x87 gives it: x itself
+ * (normalized), inexact in every rounding mode, with C1 clear and UE
+ * when x is tiny in the x87's sense too (also a masked one: inexact). */
+static Fx80 trig_tiny(FloatEnv *env, const FloatUnp *u)
+{
+    FloatRaw r = float_round_pack(env, &float_fmt_x80, 64, u->sign, u->exp,
+                                  (u128)u->sig << 64);
+    return x87_inexact(env, float_raw_to_fx80(r));
+}
+
 bool fx80_sincos(FloatEnv *env, Fx80 a, Fx80 *s, Fx80 *c)
 {
     FloatUnp u;
@@ -376,6 +386,11 @@ bool fx80_sincos(FloatEnv *env, Fx80 a, Fx80 *s, Fx80 *c)
         *c = fx80_one();
         return true;
     }
+    if (u.exp < TRIG_TINY_EXP) {
+        *s = trig_tiny(env, &u);
+        *c = fx80_one();
+        return true;
+    }
     Xf xs, xc;
     xf_sincos(&u, &xs, &xc);
     /* Both results are stored: C1 reports the last one rounded (cos). */
@@ -386,9 +401,10 @@ bool fx80_sincos(FloatEnv *env, Fx80 a, Fx80 *s, Fx80 *c)
 }
 
 /* The shared start of FSIN/FCOS/FPTAN: special operands are answered in
- * *r (returns 1, or 2 when the operand is out of range: C2), zero gives
- * @at_zero, anything else fills *xs and *xc (returns 0). */
-static int trig_begin(FloatEnv *env, Fx80 a, Fx80 at_zero, Fx80 *r, Xf *xs,
+ * *r (returns 1, or 2 when the operand is out of range: C2), so are zero
+ * and tiny ones (1 for @cos), anything else fills *xs and *xc (returns
+ * 0). */
+static int trig_begin(FloatEnv *env, Fx80 a, bool cos, Fx80 *r, Xf *xs,
                       Xf *xc)
 {
     FloatUnp u;
@@ -397,7 +413,16 @@ static int trig_begin(FloatEnv *env, Fx80 a, Fx80 at_zero, Fx80 *r, Xf *xs,
         return special;
     }
     if (u.cls == FLOAT_CLASS_ZERO) {
-        *r = at_zero;
+        *r = cos ? fx80_one() : a;
+        return 1;
+    }
+    if (u.exp < TRIG_TINY_EXP) {
+        if (cos) {
+            env->flags |= FLOAT_INEXACT;
+            *r = fx80_one();
+        } else {
+            *r = trig_tiny(env, &u);
+        }
         return 1;
     }
     xf_sincos(&u, xs, xc);
@@ -407,7 +432,7 @@ static int trig_begin(FloatEnv *env, Fx80 a, Fx80 at_zero, Fx80 *r, Xf *xs,
 bool fx80_sin(FloatEnv *env, Fx80 a, Fx80 *r)
 {
     Xf xs, xc;
-    int special = trig_begin(env, a, a, r, &xs, &xc);
+    int special = trig_begin(env, a, false, r, &xs, &xc);
     if (special) {
         return special == 1;
     }
@@ -418,7 +443,7 @@ bool fx80_sin(FloatEnv *env, Fx80 a, Fx80 *r)
 bool fx80_cos(FloatEnv *env, Fx80 a, Fx80 *r)
 {
     Xf xs, xc;
-    int special = trig_begin(env, a, fx80_one(), r, &xs, &xc);
+    int special = trig_begin(env, a, true, r, &xs, &xc);
     if (special) {
         return special == 1;
     }
@@ -429,13 +454,16 @@ bool fx80_cos(FloatEnv *env, Fx80 a, Fx80 *r)
 bool fx80_tan(FloatEnv *env, Fx80 a, Fx80 *r)
 {
     Xf xs, xc;
-    int special = trig_begin(env, a, a, r, &xs, &xc);
+    int special = trig_begin(env, a, false, r, &xs, &xc);
     if (special) {
         return special == 1;
     }
     *r = xf_round(env, xf_div(xs, xc), true);
     return true;
 }
+
+/* Below this (unbiased) exponent of y / x, FPATAN gives y / x. */
+#define ATAN_TINY_EXP (-40)
 
 /* atan(t) for 0 <= t <= 1. */
 static Xf xf_atan_unit(Xf t)
@@ -484,7 +512,9 @@ Fx80 fx80_atan2(FloatEnv *env, Fx80 fy, Fx80 fx)
     }
     Xf angle;
     if (y.cls == FLOAT_CLASS_INF || x.cls == FLOAT_CLASS_INF) {
-        float_denormal_check(env, &x, &y);
+        if (float_denormal_check(env, &x, &y)) {
+            return fy;
+        }
         if (y.cls == FLOAT_CLASS_INF && x.cls == FLOAT_CLASS_INF) {
             angle = xf_ldexp(xf_pi, -2); /* pi/4 or 3pi/4 */
             if (x.sign) {
@@ -514,7 +544,13 @@ Fx80 fx80_atan2(FloatEnv *env, Fx80 fy, Fx80 fx)
         Xf ax = xf_from_unp(&x), ay = xf_from_unp(&y);
         ax.sign = ay.sign = false;
         if (!xf_mag_less(ax, ay)) {
-            angle = xf_atan_unit(xf_div(ay, ax));
+            Xf t = xf_div(ay, ax);
+            if (!x.sign && t.exp < ATAN_TINY_EXP) {
+                /* The x87 answers y / x itself, rounded once. */
+                t.sign = y.sign;
+                return x87_inexact(env, xf_round(env, t, false));
+            }
+            angle = xf_atan_unit(t);
         } else {
             angle = xf_sub(xf_pi_2, xf_atan_unit(xf_div(ax, ay)));
         }
@@ -587,7 +623,7 @@ Fx80 fx80_2xm1(FloatEnv *env, Fx80 fa)
         env->flags |= FLOAT_INEXACT;
         return r;
     }
-    Xf e = xf_expm1(xf_mul(g, xf_ln2));
+    Xf e = xf_expm1(xf_mul(g, xf_ln2_x87));
     if (n == 0) {
         return xf_round(env, e, true);
     }
@@ -630,6 +666,21 @@ static Xf xf_log2(Xf m)
     return xf_add(xf_from_int(k), xf_mul(ln, xf_inv_ln2));
 }
 
+/* y * log2(2^k) = y * k (k != 0) as the x87 gives it: exact but flagged
+ * inexact (so a tiny result underflows), except that log2 of 0.5 and
+ * 0.25 comes out a hair small. */
+static Fx80 yl2_pow2(FloatEnv *env, const FloatUnp *y, int32_t k)
+{
+    if (k == -1 || k == -2) {
+        return xf_round_below(env, xf_mul(xf_from_unp(y), xf_from_int(k)));
+    }
+    FloatEnv e = *env;
+    e.precision = 64;
+    Fx80 r = fx80_arith(&e, FLOAT_MUL, *y, float_unp_int(k));
+    env->flags |= e.flags;
+    return x87_inexact(env, r);
+}
+
 Fx80 fx80_yl2x(FloatEnv *env, Fx80 fx, Fx80 fy)
 {
     FloatUnp x = float_unp_fx80(fx), y = float_unp_fx80(fy);
@@ -670,12 +721,7 @@ Fx80 fx80_yl2x(FloatEnv *env, Fx80 fx, Fx80 fy)
         return fx80_zero(y.sign ^ (lsign < 0));
     }
     if (x.sig == (1ULL << 63)) {
-        /* log2 of a power of two is an integer: one rounding. */
-        FloatEnv e = *env;
-        e.precision = 64;
-        Fx80 r = fx80_arith(&e, FLOAT_MUL, y, float_unp_int(x.exp));
-        env->flags |= e.flags | FLOAT_INEXACT; /* as the x87 reports */
-        return r;
+        return yl2_pow2(env, &y, x.exp);
     }
     Xf l = xf_log2(xf_from_unp(&x));
     return xf_round(env, xf_mul(xf_from_unp(&y), l), true);
@@ -692,8 +738,9 @@ Fx80 fx80_yl2xp1(FloatEnv *env, Fx80 fx, Fx80 fy)
         return float_raw_to_fx80(float_propagate_nan(env, f, &x, &y));
     }
     /* Outside |x| < 1 - sqrt(2)/2 the x87 leaves the result undefined.
-     * The P6 and later compute log2(1 + x) anyway while 1 + x > 0, and
-     * hand a finite x <= -1 back, inexact. */
+     * The P6 and later compute log2(1 + x) anyway while 1 + x > 0. For a
+     * finite x <= -1 they hand x back, inexact, unless y is a zero or an
+     * infinity: then y times a negative number, exactly. */
     int lsign; /* sign of log2(1 + x) */
     if (x.cls == FLOAT_CLASS_ZERO) {
         lsign = 0;
@@ -702,6 +749,12 @@ Fx80 fx80_yl2xp1(FloatEnv *env, Fx80 fx, Fx80 fy)
     } else if (x.cls == FLOAT_CLASS_INF) {
         return float_raw_to_fx80(float_invalid(env, f));
     } else if (x.exp >= 0) {
+        if (y.cls == FLOAT_CLASS_ZERO) {
+            return fx80_zero(!y.sign);
+        }
+        if (y.cls == FLOAT_CLASS_INF) {
+            return float_raw_to_fx80(float_raw_inf(f, !y.sign));
+        }
         if (float_denormal_check(env, &y, NULL)) {
             return fy;
         }
@@ -724,6 +777,12 @@ Fx80 fx80_yl2xp1(FloatEnv *env, Fx80 fx, Fx80 fy)
         return fx80_zero(y.sign ^ x.sign);
     }
     Xf xx = xf_from_unp(&x), l;
+    if (x.exp >= -1) {
+        Xf t = xf_add(xf_from_int(1), xx); /* exact if a power of two */
+        if (t.sig == (u128)1 << 127) {
+            return yl2_pow2(env, &y, t.exp);
+        }
+    }
     if (x.exp < -1) {
         /* ln(1 + x) = 2 atanh(x / (2 + x)) keeps tiny x exact. */
         Xf s = xf_div(xx, xf_add(xf_from_int(2), xx));

@@ -295,6 +295,19 @@ run_difftest() {
         *) head -n 40 "$out"; fail "difftest/$name" "exit status $status" ;;
         esac
     done
+    # The x87 group alone, on a model with SSE3 (for FISTTP).
+    for seed in 1 2; do
+        out=$tmp/difftest-x87-$seed.out
+        # shellcheck disable=SC2086
+        timeout "$hang_limit" $wrapper "$bin" --seed $seed --count 10000 \
+            --cpu core2duo --groups x87 >"$out" 2>&1
+        status=$?
+        case $status in
+        0) pass "difftest/x87-seed-$seed ($(grep -o '[0-9]* instructions' "$out" | head -n 1))" ;;
+        77) skip "difftest/x87-seed-$seed" "$(sed -n 's/^SKIP: //p' "$out" | head -n 1)" ;;
+        *) head -n 40 "$out"; fail "difftest/x87-seed-$seed" "exit status $status" ;;
+        esac
+    done
 }
 
 for s in "${suites[@]}"; do

@@ -24,7 +24,11 @@
 /* The blob may not reach below this (BIOS data, IVT) or into the
  * firmware's area at the top of low RAM. */
 #define MB_MIN_ADDR 0x100000u
-#define MB_LOW_RAM_KB 640u
+/* Low RAM ends where the firmware's extended BIOS data area begins
+ * (SeaBIOS keeps 1 KiB at 639 KiB); what follows up to 1 MiB is the
+ * EBDA, the VGA window and the BIOS. */
+#define MB_LOW_RAM_KB 639u
+#define MB_BIOS_AREA 0xf0000u
 
 static uint32_t rd32(const uint8_t *p)
 {
@@ -226,7 +230,7 @@ int multiboot_prepare(const uint8_t *image, size_t size,
     uint64_t mbi = pos;
     uint64_t modlist = mbi + MBI_SIZE;
     uint64_t mmap = modlist + 16ULL * nmods;
-    int nmmap = ram_above_4g ? 3 : 2;
+    int nmmap = ram_above_4g ? 5 : 4;
     uint64_t strings = mmap + 24ULL * nmmap;
     size_t strlen_total = strlen(cmdline ? cmdline : "") + 1 +
                           strlen("pcvm") + 1;
@@ -273,14 +277,19 @@ int multiboot_prepare(const uint8_t *image, size_t size,
 
     /* Memory map: conventional memory, RAM from 1 MiB, RAM above 4 GiB. */
     uint8_t *mm = b + (mmap - lo);
-    uint64_t ranges[3][2] = {{0, MB_LOW_RAM_KB * 1024ULL},
-                             {0x100000, ram_below_4g - 0x100000},
-                             {0x100000000ULL, ram_above_4g}};
+    /* What the firmware's E820 says of the same board: the EBDA and the
+     * BIOS reserved (type 2), RAM available (type 1). */
+    const uint64_t ranges[5][3] = {
+        {0, MB_LOW_RAM_KB * 1024ULL, 1},
+        {MB_LOW_RAM_KB * 1024ULL, 0xa0000 - MB_LOW_RAM_KB * 1024ULL, 2},
+        {MB_BIOS_AREA, 0x100000 - MB_BIOS_AREA, 2},
+        {0x100000, ram_below_4g - 0x100000, 1},
+        {0x100000000ULL, ram_above_4g, 1}};
     for (int i = 0; i < nmmap; i++) {
         wr32(mm, 20);
         wr64(mm + 4, ranges[i][0]);
         wr64(mm + 12, ranges[i][1]);
-        wr32(mm + 20, 1);
+        wr32(mm + 20, (uint32_t)ranges[i][2]);
         mm += 24;
     }
 

@@ -3,6 +3,7 @@
 ; the flags by the pre-/post-computation rule; LDMXCSR #GP on reserved
 ; bits; #GP for misaligned 16-byte operands; #NM with CR0.TS; #UD with
 ; CR0.EM or without CR4.OSFXSR (the MMX forms need no OSFXSR); CPUID.
+; kvm-needs: cpuid
 ; pcvm-args: -cpu core2duo
 ; kvm-needs: cpuid
 ; expect: sse_exc ok

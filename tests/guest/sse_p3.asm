@@ -1,6 +1,7 @@
 ; A Pentium III has SSE only: CPUID says so, SSE and its MMX additions
 ; run, SSE2/SSE3/SSSE3 encodings are #UD, MXCSR has no DAZ (LDMXCSR with
 ; it is #GP, FXSAVE's MXCSR_MASK is 0xffbf).
+; kvm-needs: cpuid
 ; pcvm-args: -cpu pentium3
 ; kvm-needs: cpuid
 ; expect: sse_p3 ok

@@ -29,6 +29,7 @@ typedef struct Rig {
     X86Cpu *cpu;
     uint8_t *ram;
     IrqRecorder rec;
+    int vec;            /* the exception that stopped the run */
 } Rig;
 
 /* A P6 with SSE and SSE3, for what the built-in models lack. */
@@ -223,6 +224,155 @@ START_TEST(test_protected_env_layouts)
 }
 END_TEST
 
+/* Exceptions stop the run (no tables needed), noted in r->vec. */
+static bool stop_hook(X86Cpu *cpu, int vector, int error_code)
+{
+    (void)error_code;
+    ((Rig *)cpu->exception_hook_opaque)->vec = vector;
+    return true;
+}
+
+static void rig_catch(Rig *r)
+{
+    r->vec = -1;
+    r->cpu->exception_hook = stop_hook;
+    r->cpu->exception_hook_opaque = r;
+}
+
+/* An m80 operand is two accesses: the exponent's offset wraps on its own
+ * at the address size, and a store whose second part faults has written
+ * the first (both as on an Intel Xeon). */
+START_TEST(test_m80_two_parts)
+{
+    static const uint8_t code[] = {
+        0xd9, 0xe8,                   /* fld1 */
+        0xdb, 0x3e, 0xf8, 0xff,       /* fstp tbyte [0xfff8] */
+        0xdb, 0x2e, 0xf8, 0xff,       /* fld tbyte [0xfff8] */
+        0xf4,
+    };
+    Rig *r = rig_new(NULL);
+    X86Cpu *cpu = r->cpu;
+    rig_code(r, code, sizeof(code));
+    cpu->fcw = 0x037f;
+    cpu->ftw = 0xffff;
+    ck_assert_int_eq(x86_cpu_exec(cpu, 10), X86_EXIT_HALTED);
+    ck_assert_uint_eq(rd32(r, 0xfffc), 0x80000000);  /* significand */
+    ck_assert_uint_eq(rd16(r, 0x0000), 0x3fff);      /* exponent: DS:0 */
+    ck_assert_uint_eq(cpu->fpr[cpu->ftop].sexp, 0x3fff);
+    ck_assert_uint_eq(cpu->fpr[cpu->ftop].mant, 1ULL << 63);
+    rig_free(r);
+
+    static const uint8_t code2[] = {
+        0xd9, 0xe8,                               /* fld1 */
+        0xdb, 0x3d, 0xf0, 0xff, 0x00, 0x00,       /* fstp tbyte [0xfff0] */
+        0xf4,
+    };
+    r = rig_new(NULL);
+    cpu = r->cpu;
+    rig_code(r, code2, sizeof(code2));
+    rig_protected32(r);
+    cpu->seg[R_DS].limit = 0xfff8; /* the exponent is past the limit */
+    cpu->fcw = 0x037f;
+    cpu->ftw = 0xffff;
+    rig_catch(r);
+    ck_assert_int_eq(x86_cpu_exec(cpu, 10), X86_EXIT_EXCEPTION);
+    ck_assert_int_eq(r->vec, EXC_GP);
+    ck_assert_uint_eq(rd32(r, 0xfff4), 0x80000000);  /* written */
+    ck_assert_uint_eq(cpu->ftop, 7);                 /* not popped */
+    rig_free(r);
+}
+END_TEST
+
+/* With alignment checks on: m64 stores need 8, m32 4, m80 8 (its
+ * significand), environments 4 (2 in the 16-bit format). */
+START_TEST(test_alignment_checks)
+{
+    static const struct {
+        uint8_t code[8];
+        unsigned len;
+        bool ac;
+    } cases[] = {
+        {{0xdd, 0x15, 0x04, 0x20, 0x00, 0x00}, 6, true},  /* fst [0x2004] */
+        {{0xdd, 0x15, 0x08, 0x20, 0x00, 0x00}, 6, false}, /* fst [0x2008] */
+        {{0xdb, 0x15, 0x02, 0x20, 0x00, 0x00}, 6, true},  /* fist [0x2002] */
+        {{0xdb, 0x2d, 0x04, 0x20, 0x00, 0x00}, 6, true},  /* fld t[0x2004] */
+        {{0xd9, 0x35, 0x02, 0x20, 0x00, 0x00}, 6, true},  /* fnstenv */
+        {{0xd9, 0x35, 0x04, 0x20, 0x00, 0x00}, 6, false},
+        {{0x66, 0xd9, 0x35, 0x02, 0x20, 0x00, 0x00}, 7, false}, /* o16 */
+        {{0xdd, 0x25, 0x06, 0x20, 0x00, 0x00}, 6, true},  /* frstor */
+    };
+    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        Rig *r = rig_new(NULL);
+        X86Cpu *cpu = r->cpu;
+        rig_code(r, cases[i].code, cases[i].len);
+        r->ram[CODE + cases[i].len] = 0xf4;
+        rig_protected32(r);
+        for (int s = 0; s < SEG_COUNT; s++) {
+            cpu->seg[s].sel |= 3;
+            cpu->seg[s].flags |= 3u << SEGF_DPL_SHIFT;
+        }
+        cpu->cr0 |= CR0_AM;
+        cpu->eflags |= FL_AC;
+        cpu->fcw = 0x037f;
+        cpu->ftw = 0;
+        x86_update_mode(cpu);
+        rig_catch(r);
+        /* (HLT at CPL 3: #GP) */
+        ck_assert_int_eq(x86_cpu_exec(cpu, 10), X86_EXIT_EXCEPTION);
+        ck_assert_msg(r->vec == (cases[i].ac ? EXC_AC : EXC_GP), "case %u",
+                      i);
+        rig_free(r);
+    }
+}
+END_TEST
+
+/* An environment image in fields at offsets wrapped to the address size
+ * (as the host's page faults show); a first field across the segment
+ * limit is a #GP. */
+START_TEST(test_env_wrap)
+{
+    static const uint8_t code[] = {
+        0xd9, 0x36, 0xfc, 0xff,       /* fnstenv [0xfffc] (14 bytes) */
+        0xd9, 0x26, 0xff, 0xff,       /* fldenv [0xffff]: #GP */
+        0xf4,
+    };
+    Rig *r = rig_new(NULL);
+    X86Cpu *cpu = r->cpu;
+    rig_code(r, code, sizeof(code));
+    cpu->fcw = 0x037f;
+    cpu->ftw = 0xffff;
+    rig_catch(r);
+    ck_assert_int_eq(x86_cpu_exec(cpu, 10), X86_EXIT_EXCEPTION);
+    ck_assert_int_eq(r->vec, EXC_GP);
+    ck_assert_uint_eq(cpu->rip, CODE + 4);
+    ck_assert_uint_eq(rd16(r, 0xfffc), 0x037f);     /* FCW */
+    ck_assert_uint_eq(rd16(r, 0x0000), 0xffff);     /* FTW, wrapped */
+    rig_free(r);
+}
+END_TEST
+
+/* FSTENV computes the tag word from the registers' contents: after MMX
+ * code (every register "valid") it shows zeros and specials. */
+START_TEST(test_tags_after_mmx)
+{
+    static const uint8_t code[] = {
+        0xdb, 0xe3,                   /* fninit */
+        0x0f, 0x6f, 0x06, 0x00, 0x20, /* movq mm0, [0x2000] */
+        0xd9, 0x36, 0x00, 0x30,       /* fnstenv [0x3000] */
+        0xf4,
+    };
+    Rig *r = rig_new(NULL);
+    X86Cpu *cpu = r->cpu;
+    rig_code(r, code, sizeof(code));
+    memcpy(r->ram + DATA, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
+    memset(cpu->fpr, 0, sizeof(cpu->fpr));
+    ck_assert_int_eq(x86_cpu_exec(cpu, 10), X86_EXIT_HALTED);
+    /* R0 holds the MMX value (exponent all ones: special), R1-R7 zeros */
+    ck_assert_uint_eq(rd16(r, 0x3004), 0x5556);
+    rig_free(r);
+}
+END_TEST
+
 START_TEST(test_sse3_model)
 {
     static const uint8_t code[] = {
@@ -269,6 +419,10 @@ Suite *suite_fpu(void)
     tcase_add_test(tc, test_mf_with_ne_no_ferr);
     tcase_add_test(tc, test_protected_env_layouts);
     tcase_add_test(tc, test_sse3_model);
+    tcase_add_test(tc, test_m80_two_parts);
+    tcase_add_test(tc, test_alignment_checks);
+    tcase_add_test(tc, test_tags_after_mmx);
+    tcase_add_test(tc, test_env_wrap);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -65,7 +65,7 @@ START_TEST(test_aout_kludge_and_mbi)
     ck_assert_uint_eq(*AT(0x103fff), 0);
     const uint8_t *mbi = AT(mb.mbi_addr);
     ck_assert_uint_eq(r32(mbi) & 0x24d, 0x24d); /* MEM CMDLINE MODS MMAP LOADER */
-    ck_assert_uint_eq(r32(mbi + 4), 640);
+    ck_assert_uint_eq(r32(mbi + 4), 639);
     ck_assert_uint_eq(r32(mbi + 8), (64 << 10) - 1024);
     ck_assert_str_eq((const char *)AT(r32(mbi + 16)), "kern opt=1");
     ck_assert_str_eq((const char *)AT(r32(mbi + 64)), "pcvm");
@@ -79,14 +79,20 @@ START_TEST(test_aout_kludge_and_mbi)
     ck_assert_uint_eq(r32(ml + 16) % 4096, 0);
     ck_assert_uint_gt(r32(ml + 16), r32(ml + 4) - 1);
     ck_assert_str_eq((const char *)AT(r32(ml + 24)), "b.bin");
-    /* Memory map: 2 entries of 24 bytes, type 1. */
-    ck_assert_uint_eq(r32(mbi + 44), 48);
+    /* Memory map: 4 entries of 24 bytes: low RAM, the EBDA and the BIOS
+     * reserved, RAM above 1 MiB. */
+    ck_assert_uint_eq(r32(mbi + 44), 96);
     const uint8_t *mm = AT(r32(mbi + 48));
-    ck_assert_uint_eq(r32(mm), 20);
-    ck_assert_uint_eq(r64(mm + 4), 0);
-    ck_assert_uint_eq(r64(mm + 24 + 4), 0x100000);
-    ck_assert_uint_eq(r64(mm + 24 + 12), (64 << 20) - 0x100000);
-    ck_assert_uint_eq(r32(mm + 24 + 20), 1);
+    static const uint64_t want[4][3] = {{0, 0x9fc00, 1},
+                                        {0x9fc00, 0x400, 2},
+                                        {0xf0000, 0x10000, 2},
+                                        {0x100000, (64 << 20) - 0x100000, 1}};
+    for (int i = 0; i < 4; i++) {
+        ck_assert_uint_eq(r32(mm + 24 * i), 20);
+        ck_assert_uint_eq(r64(mm + 24 * i + 4), want[i][0]);
+        ck_assert_uint_eq(r64(mm + 24 * i + 12), want[i][1]);
+        ck_assert_uint_eq(r32(mm + 24 * i + 20), want[i][2]);
+    }
     ck_assert_uint_le((uint64_t)mb.blob_addr + mb.blob_size, 64 << 20);
     multiboot_free(&mb);
     free(k);

@@ -132,7 +132,14 @@ typedef struct DtInsn {
     uint8_t group;      /* index in dt_groups, or DT_GROUP_SETUP */
     uint32_t flag_mask; /* EFLAGS bits not compared after it */
     uint16_t reg_mask;  /* registers not compared after it (bit per reg) */
+    uint8_t fpu_tol;    /* DT_FPU_*: how the x87 state may differ */
 } DtInsn;
+
+/* DtInsn.fpu_tol: the x87 transcendentals, whose last bit is not
+ * specified: each register may be one unit in the last place off, and
+ * FSW.C1 (rounded up) anything. The driver carries the host's whole x87
+ * state over afterwards. */
+#define DT_FPU_ULP 1u
 
 #define DT_GROUP_SETUP 0xff
 
@@ -186,8 +193,12 @@ typedef struct DtGroup {
 extern const DtGroup dt_groups[];
 extern const unsigned dt_group_count;
 
+/* In dt_gen_stream's group mask: the model has everything the SSE groups
+ * use (SSE up to SSSE3), so other groups may use it too (FISTTP). */
+#define DT_GEN_SSE (1ULL << 63)
+
 /* Generate stream @index of @seed with about @ninsn instructions from the
- * groups whose bit is set in @group_mask. */
+ * groups whose bit is set in @group_mask (and DT_GEN_SSE). */
 void dt_gen_stream(DtStream *s, const DtLayout *lay, uint64_t seed,
                    uint64_t index, uint64_t group_mask, unsigned ninsn,
                    unsigned bits);

@@ -218,11 +218,7 @@ static void set_fpu(X86Cpu *cpu, const DtFpu *f)
         cpu->fpr[i].sexp = f->st_exp[i];
     }
     cpu->mxcsr = f->mxcsr;
-    cpu->fcw = f->fcw;
-    /* The host's FXRSTOR loads zero pointers and opcode. */
-    cpu->fop = 0;
-    cpu->fip = cpu->fdp = 0;
-    cpu->fcs = cpu->fds = 0;
+    cpu->fcw = (f->fcw & FCW_VALID) | FCW_FIXED; /* as FXRSTOR loads it */
     cpu->ftw = 0;
     for (unsigned p = 0; p < 8; p++) {
         if (!((f->ftw >> p) & 1)) {
@@ -329,6 +325,10 @@ static void reset_cpu(DtEmu *e, const DtStream *s)
     cpu->last_exc = -1;
     set_flags(cpu, init->eflags);
     set_fpu(cpu, &init->fpu);
+    /* The host's stub FXRSTORs an image with zero pointers. */
+    cpu->fop = 0;
+    cpu->fip = cpu->fdp = 0;
+    cpu->fcs = cpu->fds = 0;
     x86_tlb_flush(cpu, true);
 }
 
@@ -374,6 +374,9 @@ void dt_emu_run(DtEmu *e, const DtStream *s, DtReport *rep,
                         cpu->regs[i] = fixed.r[i];
                     }
                     set_flags(cpu, fixed.eflags);
+                }
+                if (memcmp(&fixed.fpu, &st.fpu, sizeof(st.fpu))) {
+                    set_fpu(cpu, &fixed.fpu);
                 }
             }
             continue;

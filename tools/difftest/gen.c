@@ -88,6 +88,7 @@ void ins_begin(DtGen *g)
     g->start = g->s->len;
     g->flag_mask = 0;
     g->reg_mask = 0;
+    g->fpu_tol = 0;
 }
 
 static void ins_record(DtGen *g, unsigned group)
@@ -102,6 +103,7 @@ static void ins_record(DtGen *g, unsigned group)
     in->group = (uint8_t)group;
     in->flag_mask = g->flag_mask;
     in->reg_mask = g->reg_mask;
+    in->fpu_tol = g->fpu_tol;
 }
 
 void ins_end(DtGen *g)
@@ -1795,6 +1797,9 @@ const DtGroup dt_groups[] = {
      "STMXCSR fences", gen_ssemov, 14, true},
     {"sseint", "SSE2 integer on XMM, SSE/SSE2 additions to MMX, SSSE3",
      gen_sseint, 20, true},
+    {"x87", "x87 loads, stores, arithmetic, compares, transcendentals, "
+     "control, FSTENV FSAVE and their restores, random FCW", gen_x87, 30,
+     false},
     /* 64-bit streams only (gen64.c): no 16/32-bit generator. */
     {"far", "JMP CALL RET far, IRETQ (to compatibility mode and back), "
      "MOV Sreg, LAR LSL VERR VERW", NULL, 3, false},
@@ -2062,6 +2067,12 @@ void dt_gen_stream(DtStream *s, const DtLayout *lay, uint64_t seed,
         if (((group_mask >> i) & 1) && dt_groups[i].sse) {
             gen_sse_init(g);
             break;
+        }
+    }
+    g->sse3 = (group_mask & DT_GEN_SSE) != 0;
+    for (unsigned i = 0; i < dt_group_count; i++) {
+        if (((group_mask >> i) & 1) && dt_groups[i].gen == gen_x87) {
+            gen_x87_init(g);
         }
     }
     s->init.eip = lay->code_base + start - g->cs_base;

@@ -19,6 +19,7 @@ struct DtGen {
     unsigned start;      /* the instruction being built */
     uint32_t flag_mask;
     uint8_t reg_mask;
+    uint8_t fpu_tol;
     unsigned depth;      /* items nested in branch items */
     uint32_t stack_lo, stack_hi; /* where ESP starts */
     uint8_t avoid;       /* registers set up for this item: an address
@@ -26,6 +27,9 @@ struct DtGen {
     bool def32;          /* 32-bit code (else 16-bit) */
     uint32_t cs_base;    /* linear address of CS:0 */
     uint32_t data_limit; /* limit of DS, ES and SS */
+    bool sse3;           /* the model has SSE3 (DT_GEN_SSE) */
+    int x87_depth;       /* x87 group: registers thought in use, -1 if
+                            unknown */
 };
 
 typedef struct Ea {
@@ -75,5 +79,9 @@ void gen_ssefp(DtGen *g);
 void gen_ssecvt(DtGen *g);
 void gen_ssemov(DtGen *g);
 void gen_sseint(DtGen *g);
+
+/* The x87 group (gen_x87.c). */
+void gen_x87_init(DtGen *g);
+void gen_x87(DtGen *g);
 
 #endif
