@@ -812,7 +812,16 @@ static int opt_accel(OptCtx *c, const char *arg)
             } else {
                 rc = fail(c, "thread=%s: expected single or multi", val);
             }
-        } else if (strcmp(k, "tb-size")) {
+        } else if (!strcmp(k, "tb-size")) {
+            /* tcg-lite's block cache: MiB by default, as QEMU's. */
+            uint64_t size;
+            if (parse_size(val, 20, &size) || size < (64u << 10) ||
+                size > (1ULL << 30)) {
+                rc = fail(c, "tb-size=%s: expected 64K to 1G", val);
+            } else {
+                c->cfg->accel_tb_size = size;
+            }
+        } else {
             rc = fail(c, "unknown parameter '%s'", k);
         }
     }
@@ -1159,8 +1168,8 @@ static const OptionDef option_table[] = {
     {"debugcon", "DEV", opt_debugcon, "debug console on port 0xe9 (stdio, "
      "file:F, null)", true},
     {"accel", "kvm|tcg|auto|help", opt_accel, "accelerator (tcg,interp=on: "
-     "the bare interpreter; kvm,kernel-irqchip=off|split|on,"
-     "thread=single|multi)", true},
+     "the bare interpreter; tcg,tb-size=MiB: tcg-lite's block cache; "
+     "kvm,kernel-irqchip=off|split|on,thread=single|multi)", true},
     {"enable-kvm", NULL, opt_enable_kvm, "same as -accel kvm", true},
     {"netdev", "user,id=ID,...", opt_netdev, "network backend", false},
     {"nic", "user,...|none", opt_nic, "network card with its backend",

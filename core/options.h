@@ -155,6 +155,7 @@ typedef struct MachineConfig {
 
     AccelKind accel;
     bool accel_interp;              /* -accel tcg,interp=on */
+    uint64_t accel_tb_size;         /* tcg,tb-size= in bytes; 0: default */
     bool accel_set;
     bool accel_help;                /* -accel help */
     KernelIrqchip kernel_irqchip;

@@ -210,6 +210,7 @@ void x86_set_eflags(X86Cpu *cpu, uint32_t value, uint32_t mask)
 void x86_update_mode(X86Cpu *cpu)
 {
     const X86Seg *cs = &cpu->seg[R_CS];
+    const uint32_t old_hflags = cpu->hflags;
     cpu->pe = (cpu->cr0 & CR0_PE) != 0;
     cpu->lma = (cpu->efer & EFER_LMA) != 0;
     cpu->vm86 = cpu->pe && (cpu->eflags & FL_VM) && !cpu->lma;
@@ -237,6 +238,10 @@ void x86_update_mode(X86Cpu *cpu)
     }
     if (cpu->dr[7] & 0xff) {
         cpu->hflags |= X86_HF_DBG;
+    }
+    if (cpu->hflags != old_hflags && cpu->block_exec) {
+        /* tcg-lite's running block was built for the old mode. */
+        cpu->interrupt_request |= CPU_REQ_TB_EXIT;
     }
 }
 
@@ -299,17 +304,7 @@ void x86_cpu_kick(X86Cpu *cpu)
 
 uint64_t x86_ea(X86Cpu *cpu, const DecodedInsn *d)
 {
-    uint64_t ea = (uint64_t)d->disp;
-    if (d->ea_flags & EA_BASE) {
-        ea += cpu->regs[d->base];
-    }
-    if (d->ea_flags & EA_INDEX) {
-        ea += cpu->regs[d->index] << d->scale;
-    }
-    if (d->ea_flags & EA_RIP) {
-        ea += cpu->next_rip;
-    }
-    return ea & addr_mask(d);
+    return x86_ea_calc(cpu, d);
 }
 
 static void dump_seg(FILE *f, const char *name, const X86Seg *s)

@@ -172,6 +172,9 @@ enum {
 #define CPU_REQ_SIPI (1u << 3)
 #define CPU_REQ_SMI (1u << 4)
 #define CPU_REQ_EXIT (1u << 5)  /* leave the run loop (kick) */
+#define CPU_REQ_TB_EXIT (1u << 6) /* tcg-lite: leave the running block (its
+                                   * code or the mode changed); no event of
+                                   * its own */
 
 /* Why x86_cpu_exec() returned. */
 typedef enum X86ExitReason {
@@ -293,12 +296,19 @@ struct X86Cpu {
     bool exc_trap;
     X86ExitReason exit_reason;
     uint64_t icount;      /* retired instructions, all time */
-    uint64_t icount_unflushed; /* not yet given to the clock (icount) */
+    uint64_t icount_synced; /* icount when last given to the clock */
     unsigned unimp_count; /* rate limit for "unimplemented" messages */
     bool yield_on_pause;  /* PAUSE ends the turn (vCPUs share a thread) */
     unsigned guest_err_count;
     X86ExceptionHook *exception_hook; /* NULL: deliver everything */
     void *exception_hook_opaque;
+    /* tcg-lite's block executor (tcg-lite/tcg.h), NULL for the bare
+     * interpreter. Called where the run loop would take a step: runs
+     * translated code from rip, at most @budget instructions, each counted
+     * in icount as a step counts it, and returns at an instruction
+     * boundary. False: it ran nothing, the interpreter must step. */
+    bool (*block_exec)(X86Cpu *cpu, uint64_t budget);
+    void *block_opaque;
 };
 
 /* hflags: every mode bit that changes how bytes decode or execute. */

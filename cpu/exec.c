@@ -49,11 +49,12 @@ void x86_raise_trap(X86Cpu *cpu, int vector)
 
 void x86_sync_icount(X86Cpu *cpu)
 {
-    if (cpu->icount_unflushed) {
+    uint64_t n = cpu->icount - cpu->icount_synced;
+    if (n) {
         if (clock_source(cpu->clock) == CLOCK_ICOUNT) {
-            clock_icount_add(cpu->clock, cpu->icount_unflushed);
+            clock_icount_add(cpu->clock, n);
         }
-        cpu->icount_unflushed = 0;
+        cpu->icount_synced = cpu->icount;
     }
 }
 
@@ -215,6 +216,33 @@ static void trace_insn(X86Cpu *cpu)
     }
 }
 
+/* Everything a step does after decoding: the handler, the REP yield rule,
+ * rip, and the single-step and data breakpoint traps (@tf: EFLAGS.TF as
+ * the instruction began). */
+static inline void exec_decoded(X86Cpu *cpu, const DecodedInsn *d, bool tf)
+{
+    d->handler(cpu, d);
+    if (cpu->next_rip == cpu->rip && d->rep && (d->op->flags & OPF_STRING)) {
+        /* A repeated string instruction yielding between iterations: an
+         * interrupt taken now returns into it without re-breaking. */
+        cpu->eflags |= FL_RF;
+    }
+    cpu->rip = cpu->next_rip;
+    if (__builtin_expect(tf || cpu->dr6_pending, 0)) {
+        /* MOV SS and POP SS hold single-step and data breakpoint traps
+         * back for one instruction; STI does not. */
+        bool held = cpu->irq_shadow && d->opcode != 0xfb;
+        if (!held) {
+            x86_debug_insn_end(cpu, tf);
+        }
+    }
+}
+
+void x86_exec_decoded(X86Cpu *cpu, const DecodedInsn *d, bool tf)
+{
+    exec_decoded(cpu, d, tf);
+}
+
 /* Execute one instruction at cpu->rip; raises through x86_raise. */
 static inline void step(X86Cpu *cpu)
 {
@@ -232,26 +260,14 @@ static inline void step(X86Cpu *cpu)
     if (!cpu->code64) {
         cpu->next_rip &= cpu->code32 ? 0xffffffffULL : 0xffffULL;
     }
-    d.handler(cpu, &d);
-    if (cpu->next_rip == cpu->rip && d.rep && (d.op->flags & OPF_STRING)) {
-        /* A repeated string instruction yielding between iterations: an
-         * interrupt taken now returns into it without re-breaking. */
-        cpu->eflags |= FL_RF;
-    }
-    cpu->rip = cpu->next_rip;
-    if (__builtin_expect(tf || cpu->dr6_pending, 0)) {
-        /* MOV SS and POP SS hold single-step and data breakpoint traps
-         * back for one instruction; STI does not. */
-        bool held = cpu->irq_shadow && d.opcode != 0xfb;
-        if (!held) {
-            x86_debug_insn_end(cpu, tf);
-        }
-    }
+    exec_decoded(cpu, &d, tf);
 }
 
 X86ExitReason x86_cpu_exec(X86Cpu *cpu, uint64_t max_insns)
 {
-    volatile uint64_t done = 0;
+    /* Everything that retires counts in icount (instructions, exceptions,
+     * interrupts taken), here and in tcg-lite's blocks alike. */
+    const uint64_t start = cpu->icount;
     volatile bool tracing = log_enabled(cpu->log, LOG_CPU) ||
                    log_enabled(cpu->log, LOG_EXEC) ||
                    log_enabled(cpu->log, LOG_IN_ASM);
@@ -260,15 +276,13 @@ X86ExitReason x86_cpu_exec(X86Cpu *cpu, uint64_t max_insns)
     if (setjmp(cpu->jmp_env)) {
         /* An exception unwound an instruction or a delivery. */
         handle_exception(cpu);
-        done++;
         cpu->icount++;
-        cpu->icount_unflushed++;
         if (cpu->exit_reason != X86_EXIT_BUDGET) {
             x86_sync_icount(cpu);
             return cpu->exit_reason;
         }
     }
-    while (done < max_insns) {
+    while (cpu->icount - start < max_insns) {
         if (cpu->interrupt_request) {
             if (cpu->interrupt_request & CPU_REQ_EXIT) {
                 cpu->interrupt_request &= ~CPU_REQ_EXIT;
@@ -276,9 +290,7 @@ X86ExitReason x86_cpu_exec(X86Cpu *cpu, uint64_t max_insns)
                 return X86_EXIT_KICKED;
             }
             if (handle_events(cpu)) {
-                done++;
                 cpu->icount++;
-                cpu->icount_unflushed++;
                 continue;
             }
         }
@@ -287,13 +299,15 @@ X86ExitReason x86_cpu_exec(X86Cpu *cpu, uint64_t max_insns)
             return X86_EXIT_HALTED;
         }
         cpu->irq_shadow = false;
+        if (cpu->block_exec &&
+            cpu->block_exec(cpu, max_insns - (cpu->icount - start))) {
+            continue;
+        }
         if (tracing) {
             trace_insn(cpu);
         }
         step(cpu);
-        done++;
         cpu->icount++;
-        cpu->icount_unflushed++;
     }
     x86_sync_icount(cpu);
     return cpu->exit_reason;

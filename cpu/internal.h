@@ -110,6 +110,23 @@ static inline void store_G(X86Cpu *cpu, const DecodedInsn *d, unsigned size,
  * wrapped to the address size. */
 uint64_t x86_ea(X86Cpu *cpu, const DecodedInsn *d);
 
+/* The same, inline (x86_ea runs it; so does tcg-lite). */
+static inline __attribute__((always_inline)) uint64_t
+x86_ea_calc(const X86Cpu *cpu, const DecodedInsn *d)
+{
+    uint64_t ea = (uint64_t)d->disp;
+    if (d->ea_flags & EA_BASE) {
+        ea += cpu->regs[d->base];
+    }
+    if (d->ea_flags & EA_INDEX) {
+        ea += cpu->regs[d->index] << d->scale;
+    }
+    if (d->ea_flags & EA_RIP) {
+        ea += cpu->next_rip;
+    }
+    return ea & size_mask(d->addrsize);
+}
+
 /* The E (ModRM.rm) operand, register or memory. */
 static inline uint64_t load_E(X86Cpu *cpu, const DecodedInsn *d,
                               unsigned size)
@@ -201,6 +218,10 @@ __attribute__((noreturn)) void x86_raise_trap(X86Cpu *cpu, int vector);
 
 bool x86_exception_has_error_code(int vec);
 
+/* Iterations a REP string instruction runs before it yields (rip still on
+ * itself); tcg-lite's bulk forms keep the same batches. */
+#define X86_REP_BATCH 1024
+
 /* Is an asynchronous event deliverable now (a REP instruction yields)? */
 bool x86_irq_pending(const X86Cpu *cpu);
 
@@ -228,6 +249,12 @@ __attribute__((noreturn)) void x86_unimplemented(X86Cpu *cpu,
 
 /* Drive the FERR# output from the x87 status (after RESET). */
 void x86_fpu_update_ferr(X86Cpu *cpu);
+
+/* A decoded instruction at cpu->rip (insn_start, next_rip and RF set up
+ * as a step does): run it as the interpreter's step would, with the
+ * single-step and data breakpoint traps (@tf: EFLAGS.TF as it began).
+ * tcg-lite runs single-stepped code through it. */
+void x86_exec_decoded(X86Cpu *cpu, const DecodedInsn *d, bool tf);
 
 /* Flush retired-instruction counts to the clock before touching devices,
  * so they see the right virtual time under -icount. */

@@ -81,6 +81,10 @@ void lm_deliver(X86Cpu *cpu, int vec, int error_code, int kind,
     bool inner = !desc_conforming(&cd) && desc_dpl(&cd) < cpu->cpl;
     unsigned ncpl = inner ? desc_dpl(&cd) : cpu->cpl;
     unsigned ist = gate_ist(&gate.d);
+    /* Compatibility-mode code has ESP: the frame holds it zero-extended
+     * (the top half of RSP is undefined there; the host clears it). */
+    uint64_t old_rsp = cpu->code64 ? cpu->regs[R_ESP]
+                                   : (uint32_t)cpu->regs[R_ESP];
     uint64_t rsp;
     if (ist || inner) {
         rsp = lm_tss_rsp(cpu, ist ? 2 + ist : ncpl, ext);
@@ -88,12 +92,12 @@ void lm_deliver(X86Cpu *cpu, int vec, int error_code, int kind,
             x86_raise(cpu, EXC_SS, ext ? 1 : 0);
         }
     } else {
-        rsp = cpu->regs[R_ESP];
+        rsp = old_rsp;
     }
     rsp &= ~15ULL;
 
     uint64_t frame[6] = {
-        cpu->seg[R_SS].sel, cpu->regs[R_ESP], x86_get_eflags(cpu),
+        cpu->seg[R_SS].sel, old_rsp, x86_get_eflags(cpu),
         cpu->seg[R_CS].sel, ret, (uint64_t)(uint32_t)error_code,
     };
     unsigned n = error_code >= 0 ? 6 : 5;

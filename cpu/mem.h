@@ -30,7 +30,7 @@
  * supervisor privilege whatever the CPL. */
 #define ACC_SUPER 4
 
-#define TLB_BITS 8
+#define TLB_BITS 10
 #define TLB_SIZE (1 << TLB_BITS)
 #define TLB_INVALID (~0ULL)
 /* Low bits of a tag: the page is reachable only through the slow path. */

@@ -3,47 +3,10 @@
  * INC/DEC, NOT/NEG, flag instructions, BCD adjustments, sign extension,
  * CMOV/SETcc, bit tests and scans, BSWAP, XADD, CMPXCHG, CMPXCHG8B.
  */
+#include "cpu/alu.h"
 #include "cpu/internal.h"
 #include "cpu/models.h"
 #include "cpu/ops.h"
-
-enum { ALU_ADD, ALU_OR, ALU_ADC, ALU_SBB, ALU_AND, ALU_SUB, ALU_XOR,
-       ALU_CMP };
-
-/* a op b, setting the lazy flags; returns the result. */
-static uint64_t alu(X86Cpu *cpu, unsigned op, unsigned size, uint64_t a,
-                    uint64_t b)
-{
-    uint64_t mask = size_mask(size), r, c;
-    a &= mask;
-    b &= mask;
-    switch (op) {
-    case ALU_ADD:
-        r = (a + b) & mask;
-        set_cc(cpu, CC_OP_ADD8, size, r, b, 0);
-        return r;
-    case ALU_ADC:
-        c = x86_cc_carry(cpu);
-        r = (a + b + c) & mask;
-        set_cc(cpu, CC_OP_ADC8, size, r, b, c);
-        return r;
-    case ALU_SBB:
-        c = x86_cc_carry(cpu);
-        r = (a - b - c) & mask;
-        set_cc(cpu, CC_OP_SBB8, size, r, b, c);
-        return r;
-    case ALU_SUB:
-    case ALU_CMP:
-        r = (a - b) & mask;
-        set_cc(cpu, CC_OP_SUB8, size, r, b, 0);
-        return r;
-    case ALU_OR: r = a | b; break;
-    case ALU_AND: r = a & b; break;
-    default: r = a ^ b; break;
-    }
-    set_cc(cpu, CC_OP_LOGIC8, size, r, 0, 0);
-    return r;
-}
 
 /* E op= value (read-modify-write unless CMP). */
 static void alu_to_E(X86Cpu *cpu, const DecodedInsn *d, unsigned op,
@@ -55,13 +18,14 @@ static void alu_to_E(X86Cpu *cpu, const DecodedInsn *d, unsigned op,
         if (op != ALU_CMP) {
             x86_probe_write(cpu, d->seg, addr, size);
         }
-        uint64_t r = alu(cpu, op, size, x86_read(cpu, d->seg, addr, size), b);
+        uint64_t r = x86_alu(cpu, op, size,
+                             x86_read(cpu, d->seg, addr, size), b);
         if (op != ALU_CMP) {
             x86_write(cpu, d->seg, addr, r, size);
         }
         return;
     }
-    uint64_t r = alu(cpu, op, size, load_E(cpu, d, size), b);
+    uint64_t r = x86_alu(cpu, op, size, load_E(cpu, d, size), b);
     if (op != ALU_CMP) {
         store_E(cpu, d, size, r);
     }
@@ -76,7 +40,7 @@ HANDLER(op_alu_GE)
 {
     unsigned op = (d->opcode >> 3) & 7;
     uint64_t b = load_E(cpu, d, d->opsize);
-    uint64_t r = alu(cpu, op, d->opsize, load_G(cpu, d, d->opsize), b);
+    uint64_t r = x86_alu(cpu, op, d->opsize, load_G(cpu, d, d->opsize), b);
     if (op != ALU_CMP) {
         store_G(cpu, d, d->opsize, r);
     }
@@ -85,7 +49,7 @@ HANDLER(op_alu_GE)
 HANDLER(op_alu_AI)
 {
     unsigned op = (d->opcode >> 3) & 7;
-    uint64_t r = alu(cpu, op, d->opsize, reg_read(cpu, R_EAX, d->opsize),
+    uint64_t r = x86_alu(cpu, op, d->opsize, reg_read(cpu, R_EAX, d->opsize),
                      d->imm);
     if (op != ALU_CMP) {
         reg_write(cpu, R_EAX, d->opsize, r);
@@ -100,40 +64,31 @@ HANDLER(op_alu_EI)
 HANDLER(op_test_EG)
 {
     uint64_t a = load_E(cpu, d, d->opsize);
-    alu(cpu, ALU_AND, d->opsize, a, load_G(cpu, d, d->opsize));
+    x86_alu(cpu, ALU_AND, d->opsize, a, load_G(cpu, d, d->opsize));
 }
 
 HANDLER(op_test_AI)
 {
-    alu(cpu, ALU_AND, d->opsize, reg_read(cpu, R_EAX, d->opsize), d->imm);
+    x86_alu(cpu, ALU_AND, d->opsize, reg_read(cpu, R_EAX, d->opsize), d->imm);
 }
 
 HANDLER(op_test_EI)
 {
-    alu(cpu, ALU_AND, d->opsize, load_E(cpu, d, d->opsize), d->imm);
-}
-
-/* INC/DEC keep CF: remember it in cc_src. */
-static uint64_t incdec(X86Cpu *cpu, unsigned size, uint64_t v, bool dec)
-{
-    uint64_t cf = x86_cc_carry(cpu);
-    uint64_t r = (dec ? v - 1 : v + 1) & size_mask(size);
-    set_cc(cpu, dec ? CC_OP_DEC8 : CC_OP_INC8, size, r, cf, 0);
-    return r;
+    x86_alu(cpu, ALU_AND, d->opsize, load_E(cpu, d, d->opsize), d->imm);
 }
 
 HANDLER(op_inc_r)
 {
     unsigned r = opcode_reg(d, d->opsize);
     reg_write(cpu, r, d->opsize,
-              incdec(cpu, d->opsize, reg_read(cpu, r, d->opsize), false));
+              x86_incdec(cpu, d->opsize, reg_read(cpu, r, d->opsize), false));
 }
 
 HANDLER(op_dec_r)
 {
     unsigned r = opcode_reg(d, d->opsize);
     reg_write(cpu, r, d->opsize,
-              incdec(cpu, d->opsize, reg_read(cpu, r, d->opsize), true));
+              x86_incdec(cpu, d->opsize, reg_read(cpu, r, d->opsize), true));
 }
 
 HANDLER(op_incdec_E)
@@ -143,11 +98,11 @@ HANDLER(op_incdec_E)
         uint64_t addr = x86_ea(cpu, d);
         x86_probe_write(cpu, d->seg, addr, d->opsize);
         uint64_t v = x86_read(cpu, d->seg, addr, d->opsize);
-        x86_write(cpu, d->seg, addr, incdec(cpu, d->opsize, v, dec),
+        x86_write(cpu, d->seg, addr, x86_incdec(cpu, d->opsize, v, dec),
                   d->opsize);
     } else {
         store_E(cpu, d, d->opsize,
-                incdec(cpu, d->opsize, load_E(cpu, d, d->opsize), dec));
+                x86_incdec(cpu, d->opsize, load_E(cpu, d, d->opsize), dec));
     }
 }
 
@@ -173,7 +128,7 @@ HANDLER(op_neg_E)
     } else {
         v = load_E(cpu, d, d->opsize);
     }
-    uint64_t r = alu(cpu, ALU_SUB, d->opsize, 0, v);
+    uint64_t r = x86_alu(cpu, ALU_SUB, d->opsize, 0, v);
     if (d->mem) {
         x86_write(cpu, d->seg, addr, r, d->opsize);
     } else {
@@ -491,7 +446,7 @@ HANDLER(op_xadd)
     } else {
         dst = load_E(cpu, d, size);
     }
-    uint64_t sum = alu(cpu, ALU_ADD, size, dst, src);
+    uint64_t sum = x86_alu(cpu, ALU_ADD, size, dst, src);
     if (d->mem) {
         x86_write(cpu, d->seg, addr, sum, size);
         store_G(cpu, d, size, dst);
@@ -515,7 +470,7 @@ HANDLER(op_cmpxchg)
         dst = load_E(cpu, d, size);
     }
     uint64_t acc = reg_read(cpu, R_EAX, size);
-    alu(cpu, ALU_CMP, size, acc, dst);
+    x86_alu(cpu, ALU_CMP, size, acc, dst);
     if (acc == dst) {
         store_E(cpu, d, size, load_G(cpu, d, size));
     } else {

@@ -5,6 +5,7 @@
  * is still written: its top half clears in 64-bit mode). Undefined flags (OF for counts
  * above 1, AF) follow P6-family hardware: see docs/cpu-flags.md.
  */
+#include "cpu/alu.h"
 #include "cpu/internal.h"
 #include "cpu/ops.h"
 
@@ -116,29 +117,11 @@ HANDLER(op_shift)
         zero_count_write(cpu, d, size, v);
         return;
     }
-    uint64_t mask = size_mask(size), r;
-    switch (kind) {
-    case 0: case 1: case 2: case 3:
+    uint64_t r;
+    if (kind < 4) {
         r = rotate(cpu, d, kind, size, v, count);
-        break;
-    case 4: case 6: /* SHL/SAL (/6 is an undocumented alias) */
-        r = count < 64 ? (v << count) & mask : 0;
-        set_cc(cpu, CC_OP_SHL8, size, r,
-               count - 1 < 64 ? (v << (count - 1)) & mask : 0, v);
-        break;
-    case 5: /* SHR */
-        r = count < 64 ? v >> count : 0;
-        set_cc(cpu, CC_OP_SHR8, size, r,
-               count - 1 < 64 ? v >> (count - 1) : 0, v);
-        break;
-    default: { /* SAR */
-        int64_t sv = sext(v, size);
-        unsigned c = count < 64 ? count : 63;
-        r = (uint64_t)(sv >> c) & mask;
-        set_cc(cpu, CC_OP_SAR8, size, r,
-               (uint64_t)(sv >> (count - 1 < 64 ? count - 1 : 63)), 0);
-        break;
-    }
+    } else {
+        r = x86_shift(cpu, kind, size, v, count);
     }
     if (d->mem) {
         x86_write(cpu, d->seg, addr, r, size);

@@ -9,8 +9,6 @@
 #include "cpu/internal.h"
 #include "cpu/ops.h"
 
-#define REP_BATCH 1024
-
 typedef bool StringIter(X86Cpu *cpu, const DecodedInsn *d);
 
 static void advance(X86Cpu *cpu, const DecodedInsn *d, int reg)
@@ -130,7 +128,7 @@ static void string_run(X86Cpu *cpu, const DecodedInsn *d, StringIter *iter,
         return;
     }
     uint64_t amask = addr_mask(d);
-    unsigned batch = (cpu->eflags & FL_TF) ? 1 : REP_BATCH;
+    unsigned batch = (cpu->eflags & FL_TF) ? 1 : X86_REP_BATCH;
     for (unsigned n = 0;; n++) {
         if ((cpu->regs[R_ECX] & amask) == 0) {
             return;

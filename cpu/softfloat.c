@@ -20,18 +20,6 @@ const FloatFmt float_fmt_f32 = {127, 0xff, 24, 0};
 const FloatFmt float_fmt_f64 = {1023, 0x7ff, 53, 0};
 const FloatFmt float_fmt_x80 = {16383, 0x7fff, 64, X87_WRAP};
 
-FloatEnv float_env_x87(uint16_t fcw)
-{
-    static const uint8_t prec[4] = {24, 64, 53, 64}; /* 01 is reserved */
-    FloatEnv env = {
-        .round = (fcw >> 10) & 3,
-        .precision = prec[(fcw >> 8) & 3],
-        .masks = fcw & FLOAT_ALL_EXC,
-        .nan_rule = FLOAT_NAN_X87,
-    };
-    return env;
-}
-
 /* --- unpacking --- */
 
 static FloatUnp unp_make(uint8_t cls, bool sign, int32_t exp, uint64_t sig)
@@ -1138,6 +1126,13 @@ FloatRel f64_compare(FloatEnv *env, uint64_t a, uint64_t b, bool quiet)
 
 uint64_t f32_to_f64(FloatEnv *env, uint32_t a)
 {
+    uint32_t e = (a >> 23) & 0xff;
+    if (e != 0 && e != 0xff) {
+        /* A normal float32 is exactly a normal float64, with no flags:
+         * rebias the exponent, widen the fraction. */
+        return (uint64_t)(a >> 31) << 63 | (uint64_t)(e - 127 + 1023) << 52 |
+               (uint64_t)(a & 0x7fffff) << 29;
+    }
     FloatUnp u = unp32(env, a);
     if (u.cls == FLOAT_CLASS_NORMAL && float_denormal_check(env, &u, NULL)) {
         return 0;

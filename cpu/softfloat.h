@@ -71,8 +71,21 @@ typedef struct FloatEnv {
     uint32_t flags;    /* FLOAT_* raised; sticky, the caller clears */
 } FloatEnv;
 
-/* An x87 environment: FCW's rounding, precision and masks. */
-FloatEnv float_env_x87(uint16_t fcw);
+/* An x87 environment: FCW's rounding, precision and masks. (Inline: built
+ * field by field in registers, not stored byte by byte and reloaded whole,
+ * which stalls store forwarding on every x87 instruction.) */
+static inline FloatEnv float_env_x87(uint16_t fcw)
+{
+    /* Precision control 01 is reserved: it means 64 bits. */
+    unsigned pc = (fcw >> 8) & 3;
+    FloatEnv env = {
+        .round = (fcw >> 10) & 3,
+        .precision = pc == 0 ? 24 : pc == 2 ? 53 : 64,
+        .masks = fcw & FLOAT_ALL_EXC,
+        .nan_rule = FLOAT_NAN_X87,
+    };
+    return env;
+}
 
 typedef enum FloatClass {
     FLOAT_CLASS_ZERO,

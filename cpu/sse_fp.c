@@ -1,18 +1,6 @@
 /* SSE floating point, one element at a time: see sse_fp.h. */
 #include "cpu/sse_fp.h"
 
-FloatEnv ssefp_env(uint32_t mxcsr)
-{
-    FloatEnv env = {
-        .round = (mxcsr >> MXCSR_RC_SHIFT) & 3,
-        .precision = 64,
-        .masks = (mxcsr >> MXCSR_MASK_SHIFT) & FLOAT_ALL_EXC,
-        .nan_rule = FLOAT_NAN_SSE,
-        .daz = (mxcsr & MXCSR_DAZ) != 0,
-        .ftz = (mxcsr & MXCSR_FZ) != 0,
-    };
-    return env;
-}
 
 /* DAZ: a denormal operand is read as a zero of its sign (MIN and MAX
  * return operands, so they see the flushed value). */
@@ -107,9 +95,14 @@ static void add_inexact(FloatEnv *env, SseFpOp op, bool dbl, uint64_t a,
 
 #define OE_UE (FLOAT_OVERFLOW | FLOAT_UNDERFLOW)
 
+
 uint64_t ssefp_arith(FloatEnv *env, SseFpOp op, bool dbl, uint64_t a,
                      uint64_t b)
 {
+    uint64_t hr;
+    if (ssefp_host_arith(env, op, dbl, a, b, &hr)) {
+        return hr;
+    }
     FloatEnv e = *env;
     e.flags = 0;
     uint64_t r = arith(&e, op, dbl, a, b);

@@ -19,6 +19,9 @@
 
 #include "cpu/softfloat.h"
 
+#include <float.h>
+#include <string.h>
+
 /* MXCSR. */
 #define MXCSR_FLAGS 0x003fu  /* IE DE ZE OE UE PE, as FLOAT_* */
 #define MXCSR_DAZ 0x0040u
@@ -33,8 +36,20 @@
 #define SSEFP_PRE (FLOAT_INVALID | FLOAT_DENORMAL | FLOAT_DIVZERO)
 #define SSEFP_POST (FLOAT_OVERFLOW | FLOAT_UNDERFLOW | FLOAT_INEXACT)
 
-/* The environment MXCSR describes (flags clear). */
-FloatEnv ssefp_env(uint32_t mxcsr);
+/* The environment MXCSR describes (flags clear). Inline, like
+ * float_env_x87, so it is built in registers. */
+static inline FloatEnv ssefp_env(uint32_t mxcsr)
+{
+    FloatEnv env = {
+        .round = (mxcsr >> MXCSR_RC_SHIFT) & 3,
+        .precision = 64,
+        .masks = (mxcsr >> MXCSR_MASK_SHIFT) & FLOAT_ALL_EXC,
+        .nan_rule = FLOAT_NAN_SSE,
+        .daz = (mxcsr & MXCSR_DAZ) != 0,
+        .ftz = (mxcsr & MXCSR_FZ) != 0,
+    };
+    return env;
+}
 
 typedef enum SseFpOp {
     SSEFP_ADD,
@@ -47,6 +62,159 @@ typedef enum SseFpOp {
     SSEFP_RCP,   /* of b, float32 only, no exceptions */
     SSEFP_RSQRT, /* of b, float32 only, no exceptions */
 } SseFpOp;
+
+/*
+ * The fast path: ADD, SUB, MUL (and float32 DIV) of two normal numbers in
+ * round-to-nearest whose result is normal, computed with the host's IEEE
+ * binary32/binary64 arithmetic. That is the same correctly rounded result
+ * on every IEEE host that evaluates float and double in their own
+ * precision (FLT_EVAL_METHOD 0: x86-64 SSE, ARM64); with normal operands
+ * and a normal result the only exception possible is inexact, found
+ * exactly (TwoSum for sums, exact products for the rest). A result in the
+ * lowest binade may have been tiny before the host rounded it up to the
+ * smallest normal (x86 says underflow then): softfloat decides those.
+ * No expression here multiplies and adds, so FMA contraction cannot change
+ * it. Anything else (zeros, denormals, infinities, NaNs, a result that
+ * overflows or is tiny, other rounding modes) takes softfloat.
+ */
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+#define SSEFP_HOST 1
+
+/* A result away from the underflow boundary (above the lowest binade). */
+static inline bool ssefp_safe32(uint32_t a)
+{
+    uint32_t e = (a >> 23) & 0xff;
+    return e > 1 && e != 0xff;
+}
+
+static inline bool ssefp_safe64(uint64_t a)
+{
+    uint64_t e = (a >> 52) & 0x7ff;
+    return e > 1 && e != 0x7ff;
+}
+
+static inline bool ssefp_normal32(uint32_t a)
+{
+    uint32_t e = (a >> 23) & 0xff;
+    return e != 0 && e != 0xff;
+}
+
+static inline bool ssefp_normal64(uint64_t a)
+{
+    uint64_t e = (a >> 52) & 0x7ff;
+    return e != 0 && e != 0x7ff;
+}
+
+static inline bool ssefp_host_f32(FloatEnv *env, SseFpOp op, uint32_t a,
+                                  uint32_t b, uint64_t *out)
+{
+    float fa, fb, r;
+    bool exact;
+    memcpy(&fa, &a, 4);
+    memcpy(&fb, &b, 4);
+    switch (op) {
+    case SSEFP_SUB:
+        fb = -fb;
+        /* fall through */
+    case SSEFP_ADD: {
+        r = fa + fb;
+        float bv = r - fa;
+        float err = (fa - (r - bv)) + (fb - bv);
+        exact = err == 0;
+        break;
+    }
+    case SSEFP_MUL: {
+        double p = (double)fa * (double)fb; /* exact: 48 bits */
+        r = (float)p;
+        exact = (double)r == p;
+        break;
+    }
+    case SSEFP_DIV:
+        r = fa / fb;
+        exact = (double)r * (double)fb == (double)fa; /* exact product */
+        break;
+    default:
+        return false;
+    }
+    uint32_t rb;
+    memcpy(&rb, &r, 4);
+    if (!ssefp_safe32(rb)) {
+        return false;
+    }
+    if (!exact) {
+        env->flags |= FLOAT_INEXACT;
+    }
+    *out = rb;
+    return true;
+}
+
+static inline uint64_t ssefp_sig64(uint64_t a)
+{
+    return (a & 0xfffffffffffffULL) | (1ULL << 52);
+}
+
+static inline bool ssefp_host_f64(FloatEnv *env, SseFpOp op, uint64_t a,
+                                  uint64_t b, uint64_t *out)
+{
+    double fa, fb, r;
+    bool exact;
+    memcpy(&fa, &a, 8);
+    memcpy(&fb, &b, 8);
+    switch (op) {
+    case SSEFP_SUB:
+        fb = -fb;
+        /* fall through */
+    case SSEFP_ADD: {
+        r = fa + fb;
+        double bv = r - fa;
+        double err = (fa - (r - bv)) + (fb - bv);
+        exact = err == 0;
+        break;
+    }
+    case SSEFP_MUL: {
+        r = fa * fb;
+        /* Exact when the 106-bit product of the significands has no
+         * bits below the 53 the result keeps. */
+        unsigned __int128 p =
+            (unsigned __int128)ssefp_sig64(a) * ssefp_sig64(b);
+        unsigned drop = (p >> 105) ? 53 : 52;
+        exact = (p & (((unsigned __int128)1 << drop) - 1)) == 0;
+        break;
+    }
+    default:
+        return false;
+    }
+    uint64_t rb;
+    memcpy(&rb, &r, 8);
+    if (!ssefp_safe64(rb)) {
+        return false;
+    }
+    if (!exact) {
+        env->flags |= FLOAT_INEXACT;
+    }
+    *out = rb;
+    return true;
+}
+#endif
+
+/* @a OP @b by the fast path, into *@out; false: take ssefp_arith. */
+static inline bool ssefp_host_arith(FloatEnv *env, SseFpOp op, bool dbl,
+                                    uint64_t a, uint64_t b, uint64_t *out)
+{
+#ifdef SSEFP_HOST
+    if (op <= SSEFP_DIV && env->round == FLOAT_ROUND_NEAREST) {
+        return dbl ? ssefp_normal64(a) && ssefp_normal64(b) &&
+                         ssefp_host_f64(env, op, a, b, out)
+                   : ssefp_normal32((uint32_t)a) &&
+                         ssefp_normal32((uint32_t)b) &&
+                         ssefp_host_f32(env, op, (uint32_t)a, (uint32_t)b,
+                                        out);
+    }
+#else
+    (void)env, (void)op, (void)dbl, (void)a, (void)b, (void)out;
+#endif
+    return false;
+}
 
 /* a OP b in float64 (@dbl) or float32. */
 uint64_t ssefp_arith(FloatEnv *env, SseFpOp op, bool dbl, uint64_t a,

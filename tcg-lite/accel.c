@@ -1,11 +1,10 @@
 /*
- * The software accelerator ("tcg"): runs the vCPUs on the interpreter,
- * taking turns in one thread with a fair slice each. Under -icount every
- * slice ends exactly at the next timer deadline, counted in instructions,
- * so runs are deterministic.
- *
- * tcg-lite's translation cache (M5) slots in here; -accel tcg,interp=on
- * will keep the bare interpreter for comparison.
+ * The software accelerator ("tcg"): runs the vCPUs through tcg-lite's
+ * translation cache (tcg-lite/tcg.h), or on the bare interpreter with
+ * -accel tcg,interp=on, taking turns in one thread with a fair slice each.
+ * Under -icount every slice ends exactly at the next timer deadline,
+ * counted in instructions, so runs are deterministic - and the same under
+ * both engines.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "core/machine.h"
 #include "cpu/cpu.h"
 #include "cpu/models.h"
+#include "tcg-lite/tcg.h"
 
 /* Instructions per vCPU turn on the host clock (the clock is read between
  * turns, so this bounds how late a timer can fire: ~100 us). */
@@ -24,6 +24,7 @@ typedef struct TcgState {
     X86Cpu **cpus;
     int ncpus;
     int next;      /* round-robin start */
+    TcgLite *tcg;  /* NULL: the bare interpreter */
 } TcgState;
 
 static int tcg_init(Machine *m, char *err, size_t errlen)
@@ -58,6 +59,19 @@ static int tcg_init(Machine *m, char *err, size_t errlen)
         s->ncpus++;
     }
     m->accel_state = s;
+    if (!cfg->accel_interp) {
+        s->tcg = tcg_lite_new(m->as, &m->log, (size_t)cfg->accel_tb_size);
+        if (!s->tcg) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        for (int i = 0; i < s->ncpus; i++) {
+            if (tcg_lite_attach(s->tcg, s->cpus[i])) {
+                snprintf(err, errlen, "out of memory");
+                return -1;
+            }
+        }
+    }
     return 0;
 }
 
@@ -67,6 +81,7 @@ static void tcg_destroy(Machine *m)
     if (!s) {
         return;
     }
+    tcg_lite_free(s->tcg);
     for (int i = 0; i < s->ncpus; i++) {
         x86_cpu_free(s->cpus[i]);
     }
@@ -78,6 +93,10 @@ static void tcg_destroy(Machine *m)
 static void tcg_reset(Machine *m)
 {
     TcgState *s = m->accel_state;
+    if (s->tcg) {
+        /* Loaders may have rewritten memory behind the address space. */
+        tcg_lite_flush(s->tcg);
+    }
     for (int i = 0; i < s->ncpus; i++) {
         x86_cpu_reset(s->cpus[i], false);
         /* Application processors wait for INIT-SIPI-SIPI. */

@@ -6,7 +6,11 @@
 #
 # Suites:
 #   unit   the check unit tests (tests/unit), one result per test case
-#   guest  the nasm guests (tests/guest/*.asm) run under `pcvm -bios`
+#   guest  the nasm guests (tests/guest/*.asm) run under `pcvm -bios`, with
+#          tcg-lite (guest/) and again with the bare interpreter
+#          (guest-interp/), whose output must be exactly tcg-lite's; the
+#          tcg_* guests once more with a 64 KiB block cache that fills and
+#          flushes all the time (guest-tbsmall/), the same output again
 #   guest-kvm  the same guests under -accel kvm (host clock, no -icount),
 #          with one thread (guest-kvm/) and a thread per vCPU (guest-kvm-mt/);
 #          skipped, with the reason, where pcvm -accel help says KVM cannot
@@ -93,8 +97,11 @@ header() {
     sed -n "s/^; $2: \{0,1\}//p" "$1"
 }
 
-# run_guest_one BIN [kvm|kvm-mt SELFTEST]: one guest under the software CPU
-# (deterministic, -icount) or under -accel kvm (kvm-mt: thread=multi).
+# run_guest_one BIN [interp|tbsmall|kvm|kvm-mt SELFTEST]: one guest under
+# tcg-lite (deterministic, -icount), the bare interpreter (interp: its
+# output must then be exactly tcg-lite's, so run that first), tcg-lite
+# with a tiny block cache (tbsmall, likewise) or under -accel kvm (kvm-mt:
+# thread=multi).
 run_guest_one() {
     local bin=$1 accel=${2:-tcg} selftest=${3:-} name src args expect_exit
     local out status want got label accel_args limited=0
@@ -103,6 +110,14 @@ run_guest_one() {
     accel_args="-icount shift=0"
     src=$top/tests/guest/$name.asm
     case "$accel" in
+    interp)
+        label=guest-interp/$name
+        accel_args="-icount shift=0 -accel tcg,interp=on"
+        ;;
+    tbsmall)
+        label=guest-tbsmall/$name
+        accel_args="-icount shift=0 -accel tcg,tb-size=64K"
+        ;;
     kvm*)
         label=guest-$accel/$name
         accel_args="-accel kvm"
@@ -111,7 +126,7 @@ run_guest_one() {
         ;;
     esac
     [ -f "$src" ] || { fail "$label" "no source $src"; return; }
-    if [ "$accel" != tcg ]; then
+    if [ "$accel" = kvm ] || [ "$accel" = kvm-mt ]; then
         local no need
         no=$(header "$src" kvm | tail -n 1)
         if [ -n "$no" ]; then
@@ -136,6 +151,7 @@ run_guest_one() {
         -debugcon "file:$out" -device isa-debug-exit $accel_args \
         $args </dev/null >"$tmp/$name.log" 2>&1
     status=$?
+    [ -f "$out" ] || : >"$out"
     if [ "$status" -eq 124 ]; then
         fail "$label" "hung (killed after ${hang_limit}s)"
         return
@@ -165,15 +181,25 @@ run_guest_one() {
             return
         fi
     fi
+    if { [ "$accel" = interp ] || [ "$accel" = tbsmall ]; } &&
+        ! cmp -s "$tmp/$name.tcg.out" "$out"; then
+        fail "$label" "output differs from tcg-lite's: $(diff "$tmp/$name.tcg.out" "$out" | head -n 5 | tr '\n' ' ')"
+        return
+    fi
     pass "$label"
 }
 
+# Every guest twice: tcg-lite, then the interpreter with the same output.
 run_guest() {
     local found=0
     for bin in "$guest_bins"/*.bin; do
         [ -f "$bin" ] || continue
         found=1
         run_guest_one "$bin"
+        run_guest_one "$bin" interp
+        case "$(basename "$bin")" in
+        tcg_*) run_guest_one "$bin" tbsmall ;;
+        esac
     done
     [ $found -eq 1 ] || fail guest "no guest binaries in $guest_bins"
 }

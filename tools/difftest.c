@@ -7,7 +7,7 @@
  *
  *   difftest [--seed N] [--count N] [--groups a,b] [--cpu MODEL[,+feat]]
  *            [--mode 16|32|64|both|all] [--len N] [--stream I]
- *            [--max-fail N] [--list] [-v]
+ *            [--max-fail N] [--interp] [--list] [-v]
  *
  * Exit status: 0 no mismatch, 1 mismatches, 2 usage, 77 the host cannot
  * run the streams (not x86-64 Linux): the test is skipped.
@@ -32,6 +32,7 @@ typedef struct Options {
     int64_t only_stream;
     unsigned max_fail;
     bool verbose;
+    bool interp;            /* the bare interpreter, not tcg-lite */
     bool groups_given;
 } Options;
 
@@ -232,8 +233,8 @@ static void on_step(void *opaque, unsigned step, uint64_t insn_eip,
     int idx = insn_at(c->s, c->lay, insn_eip);
     uint32_t fmask = idx >= 0 ? c->s->insn[idx].flag_mask : 0;
     uint16_t rmask = idx >= 0 ? c->s->insn[idx].reg_mask : 0;
-    unsigned n = nregs(c->s);
     unsigned ftol = idx >= 0 ? c->s->insn[idx].fpu_tol : 0;
+    unsigned n = nregs(c->s);
 
     if (st->eip == insn_eip) {
         /* An iteration of a REP string instruction that is not its last:
@@ -278,6 +279,20 @@ static void on_step(void *opaque, unsigned step, uint64_t insn_eip,
     }
 }
 
+/* How the x87 state may differ at the end of stream @s: as after the
+ * instructions with a tolerance (DtInsn.fpu_tol) that it holds, if the
+ * end came unstepped (a POPF cleared TF: they may have run unchecked). */
+static unsigned end_tol(const DtStream *s, const DtEvent *host_end)
+{
+    unsigned tol = 0;
+    if (host_end->vec >= 0 && !(host_end->regs.eflags & DT_FL_TF)) {
+        for (unsigned i = 0; i < s->ninsn; i++) {
+            tol |= s->insn[i].fpu_tol;
+        }
+    }
+    return tol;
+}
+
 /* The upper half of the 64-bit address space belongs to the host's
  * kernel (and Linux keeps the last user page, below 2^47, for itself): a
  * user access there faults with P set wherever the kernel has a page,
@@ -312,20 +327,6 @@ static bool rep_compare_at(const DtStream *s, const DtLayout *lay,
         }
     }
     return false;
-}
-
-/* How the x87 state may differ at the end of stream @s: as after the
- * instructions with a tolerance (DtInsn.fpu_tol) that it holds, if the
- * end came unstepped (a POPF cleared TF: they may have run unchecked). */
-static unsigned end_tol(const DtStream *s, const DtEvent *host_end)
-{
-    unsigned tol = 0;
-    if (host_end->vec >= 0 && !(host_end->regs.eflags & DT_FL_TF)) {
-        for (unsigned i = 0; i < s->ninsn; i++) {
-            tol |= s->insn[i].fpu_tol;
-        }
-    }
-    return tol;
 }
 
 static bool events_equal(const DtEvent *a, const DtEvent *b, unsigned n,
@@ -545,7 +546,9 @@ static void usage(FILE *f)
             "[--cpu MODEL]\n"
             "                [--len N] [--mode 16|32|64|both|all] "
             "[--stream I]\n"
-            "                [--max-fail N] [--list] [-v]\n"
+            "                [--max-fail N] [--interp] [--list] [-v]\n"
+            "  --interp     pcvm's bare interpreter (default: through "
+            "tcg-lite)\n"
             "  --count N    instructions to execute (default 20000)\n"
             "  --len N      instructions per stream (default 48)\n"
             "  --mode M     16-, 32- or 64-bit code, both 16 and 32 (the\n"
@@ -571,6 +574,10 @@ static int parse_args(int argc, char **argv, Options *o)
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
             o->verbose = true;
+            continue;
+        }
+        if (!strcmp(a, "--interp")) {
+            o->interp = true;
             continue;
         }
         if (!strcmp(a, "--list")) {
@@ -685,6 +692,11 @@ int main(int argc, char **argv)
         return 77;
     }
     DtEmu *emu = dt_emu_new(&lay, o.cpu, err, sizeof(err));
+    if (emu && !o.interp && dt_emu_use_tcg(emu)) {
+        dt_emu_free(emu);
+        emu = NULL;
+        snprintf(err, sizeof(err), "out of memory");
+    }
     if (!emu) {
         fprintf(stderr, "difftest: %s\n", err);
         dt_host_free(host);

@@ -269,6 +269,28 @@ back0:
         sysenter
         CATCH EXC_UD, NOERR
 
+        ; --- An exception in compatibility mode: the frame holds ESP
+        ; zero-extended (the top half of RSP is not kept there) ---
+        mov rbx, rsp
+        mov rax, 0x0000000100000000
+        or rsp, rax
+        mov dword [frame], compat_rsp
+        mov word [frame + 4], SEL_CODE32
+        jmp far dword [frame]
+        bits 32
+compat_rsp:
+        TRY32
+        jmp SEL_CODE32:0x10000
+        CATCH32 EXC_GP, 0
+        cmp dword [exc_rsp + 4], 0
+        je .top_clear
+        FAIL 43
+.top_clear:
+        jmp SEL_CODE64:LIN(rsp_back)
+        bits 64
+rsp_back:
+        CHECK rsp, rbx
+
         PUTS64 "ok", 10
         PASS
 

@@ -87,6 +87,32 @@ START_TEST(test_rounding)
 }
 END_TEST
 
+/* The host fast path's edges: exact and inexact results, and a product
+ * tiny before rounding that rounds to the smallest normal (UE with PE). */
+START_TEST(test_host_path_edges)
+{
+    FloatEnv e = env_of(FLOAT_ROUND_NEAREST, 0);
+    CK(e, ssefp_arith(&e, SSEFP_MUL, false, THREE32, THREE32), 0x41100000,
+       0);
+    CK(e, ssefp_arith(&e, SSEFP_ADD, false, ONE32, 0x33800000), ONE32, PE);
+    CK(e, ssefp_arith(&e, SSEFP_SUB, false, THREE32, ONE32), TWO32, 0);
+    CK(e, ssefp_arith(&e, SSEFP_DIV, false, THREE32, TWO32), 0x3fc00000, 0);
+    CK(e, ssefp_arith(&e, SSEFP_MUL, false, 0x80800000u, 0x3f7fffffu),
+       0x80800000u, UE | PE);
+    CK(e, ssefp_arith(&e, SSEFP_MUL, true, THREE64, THREE64),
+       0x4022000000000000ULL, 0);
+    /* 1/3 * 3 in float64: 0x3fd5555555555555 * 3 = 1 - 2^-54, rounds to 1
+     * and is inexact. */
+    CK(e, ssefp_arith(&e, SSEFP_MUL, true, 0x3fd5555555555555ULL, THREE64),
+       ONE64, PE);
+    CK(e, ssefp_arith(&e, SSEFP_ADD, true, ONE64, 0x3ca0000000000000ULL),
+       ONE64, PE);
+    CK(e, ssefp_arith(&e, SSEFP_MUL, true, 0x8010000000000000ULL,
+                      0x3fefffffffffffffULL),
+       0x8010000000000000ULL, UE | PE);
+}
+END_TEST
+
 START_TEST(test_specials_and_nans)
 {
     FloatEnv e = env_of(FLOAT_ROUND_NEAREST, 0);
@@ -296,6 +322,7 @@ Suite *suite_sse_fp(void)
     Suite *s = suite_create("sse_fp");
     TCase *tc = tcase_create("sse_fp");
     tcase_add_test(tc, test_rounding);
+    tcase_add_test(tc, test_host_path_edges);
     tcase_add_test(tc, test_specials_and_nans);
     tcase_add_test(tc, test_denormals_daz_ftz);
     tcase_add_test(tc, test_overflow);

@@ -220,6 +220,9 @@ DtEmu *dt_emu_new(const DtLayout *lay, const char *cpu_model, char *err,
 /* Does the model have everything the SSE groups use (up to SSSE3)? */
 bool dt_emu_has_sse(const DtEmu *e);
 void dt_emu_free(DtEmu *e);
+/* Run through tcg-lite's translation cache instead of the bare
+ * interpreter; -1 when out of memory. */
+int dt_emu_use_tcg(DtEmu *e);
 /* Run @s; fills @rep and the sandbox after the run (@sbx_out). After
  * each step, @step (if not NULL) sees the state and the address of the
  * instruction that ran, and may change the state (the driver carries

@@ -20,6 +20,7 @@
 #include "cpu/fpu.h"
 #include "cpu/internal.h"
 #include "cpu/models.h"
+#include "tcg-lite/tcg.h"
 
 #define EMU_RAM (4u << 20)
 #define EMU_DATA 0x100000u  /* physical home of the code and sandbox */
@@ -54,6 +55,7 @@ struct DtEmu {
     Clock *clock;
     X86Cpu *cpu;
     uint8_t *ram;
+    TcgLite *tcg;
     int vec;
     int err;
 };
@@ -171,6 +173,12 @@ DtEmu *dt_emu_new(const DtLayout *lay, const char *cpu_model, char *err,
     return e;
 }
 
+int dt_emu_use_tcg(DtEmu *e)
+{
+    e->tcg = tcg_lite_new(e->as, &e->log, 0);
+    return e->tcg && !tcg_lite_attach(e->tcg, e->cpu) ? 0 : -1;
+}
+
 bool dt_emu_has_sse(const DtEmu *e)
 {
     return x86_has_feature(e->cpu, X86_FEAT_SSSE3) &&
@@ -181,6 +189,7 @@ bool dt_emu_has_sse(const DtEmu *e)
 void dt_emu_free(DtEmu *e)
 {
     if (e) {
+        tcg_lite_free(e->tcg);
         x86_cpu_free(e->cpu);
         clock_free(e->clock);
         iobus_free(e->io);
@@ -236,6 +245,11 @@ static void get_state(X86Cpu *cpu, DtRegs *r, unsigned bits)
     if (bits == 64) {
         for (int i = 0; i < 16; i++) {
             r->r[i] = cpu->regs[i];
+        }
+        /* What the host's exception frame shows: in compatibility mode
+         * the top half of RSP is not kept (intr_lm.c). */
+        if (!cpu->code64) {
+            r->r[DT_ESP] = (uint32_t)r->r[DT_ESP];
         }
         r->eip = cpu->rip;
     } else {
@@ -341,6 +355,8 @@ void dt_emu_run(DtEmu *e, const DtStream *s, DtReport *rep,
 
     memcpy(code, s->code, s->len);
     memset(code + s->len, 0xf4, DT_CODE_SIZE - s->len);
+    /* New code for tcg-lite too, as a device's write would be seen. */
+    as_dma_mark_dirty(e->as, phys_of(e, e->lay.code_base), DT_CODE_SIZE);
     dt_fill_sandbox(sbx, s->mem_seed);
     dt_fill_scratch(e->ram + phys_of(e, e->lay.scratch_base), &e->lay,
                     &s->init, s->bits);
@@ -364,6 +380,9 @@ void dt_emu_run(DtEmu *e, const DtStream *s, DtReport *rep,
                 break;
             }
             rep->steps[rep->nsteps++] = st;
+            /* The host's trap and return in compatibility mode leave RSP
+             * as the frame held it (get_state). */
+            cpu->regs[R_ESP] = st.r[DT_ESP];
             if (step) {
                 DtRegs fixed = st;
                 uint64_t at = cpu->insn_start;

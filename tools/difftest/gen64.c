@@ -163,7 +163,6 @@ static void ins_record(G *g, unsigned group)
     in->group = (uint8_t)group;
     in->flag_mask = g->flag_mask;
     in->reg_mask = g->reg_mask;
-    in->fpu_tol = 0;    /* no x87 group in 64-bit streams */
 }
 
 static void ins_end(G *g)

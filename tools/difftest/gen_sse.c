@@ -311,13 +311,12 @@ void gen_ssecvt(DtGen *g)
     }
 }
 
-/* FXSAVE to a 16-byte aligned area, now and then new values stored into
- * the image, FXRSTOR from it; now and then a misaligned or unwritable
- * area. FXRSTOR takes the very operand FXSAVE had, and the stores go
- * into the image only when that operand reaches the area (an image of
- * unknown place is left alone): FXRSTOR loads what FXSAVE wrote but for
- * XMM, x87 registers, MXCSR, FCW/FSW. Random FCS/FDS would show a
- * difference from the host (see docs/sse.md). */
+/* FXSAVE to a 16-byte aligned area (through an operand aimed at it),
+ * now and then new values stored into the image, FXRSTOR from it; now
+ * and then a misaligned or unwritable area. FXRSTOR loads what FXSAVE
+ * wrote but for XMM, x87 registers, MXCSR, FCW/FSW, with the x87
+ * pointers other than FIP zeroed: random FCS/FDS would show a difference
+ * from the host (see docs/sse.md). */
 static void gen_fx(DtGen *g)
 {
     uint32_t end = g->lay->sbx_base + DT_SBX_SIZE;
@@ -329,12 +328,23 @@ static void gen_fx(DtGen *g)
     if (chance(g, 5)) {
         area = pick_addr(g, 512);
     }
-    Ea e = mem_at(g, area, 0);
+    Ea e;
+    do {
+        e = mem_at(g, area, 0);
+    } while (e.wild);
     emit(g, P_NONE, 0, 0xae, &e, 0, -1);
+    if (in_sandbox(g, area, 512)) {
+        /* FOP, FCS, FDP and FDS: the host keeps them as a current Intel
+         * CPU does, pcvm as a P6 (docs/cpu-flags.md, the x87 group). */
+        set_mem(g, area + 6, 2, 0);
+        set_mem(g, area + 12, 4, 0);
+        set_mem(g, area + 16, 4, 0);
+        set_mem(g, area + 20, 4, 0);
+    }
     if (!chance(g, 70)) {
         return;
     }
-    if (!e.wild && in_sandbox(g, area, 512)) {
+    if (in_sandbox(g, area, 512)) {
         for (unsigned n = rn(g, 4); n > 0; n--) {
             set_mem(g, area + 160 + 4 * rn(g, 32), 4, (uint32_t)rnd(g));
         }
