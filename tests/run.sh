@@ -140,7 +140,8 @@ run_guest_one() {
             esac
         done
     fi
-    args=$(header "$src" pcvm-args | tr '\n' ' ')
+    # @BIN@: the test's own binary (direct-boot tests load it as -kernel)
+    args=$(header "$src" pcvm-args | tr '\n' ' ' | sed "s#@BIN@#$bin#g")
     expect_exit=$(header "$src" expect-exit | tail -n 1)
     [ -n "$expect_exit" ] || expect_exit=1
     out=$tmp/$name.$accel.out
