@@ -230,13 +230,30 @@ run_guest_kvm() {
     [ $found -eq 1 ] || fail guest-kvm "no guest binaries in $guest_bins"
 }
 
-# tests/cli.tests: STATUS | STDERR-REGEX | ARGS (ARGS split on spaces;
-# @BUILD@ stands for the build directory). Stderr must be one line.
+# tests/cli.tests: [kvm] STATUS | STDERR-REGEX | ARGS (ARGS split on
+# spaces; @BUILD@ stands for the build directory). Stderr must be one line.
+# A line starting with "kvm" runs only where KVM can run guests (the
+# real-mode self-test passes); elsewhere it is skipped with the reason.
 run_cli() {
-    local n=0 line status regex args out err lines
+    local n=0 line status regex args out err lines kvm_why=""
+    local info
+    info=$($wrapper "$pcvm" -accel help 2>&1)
+    case "$(echo "$info" | sed -n 's/^KVM self-test: //p')" in
+    *real-mode=ok*) ;;
+    *) kvm_why="KVM cannot run guests here: $(echo "$info" | sed -n 's/^KVM here: //p')" ;;
+    esac
     while IFS= read -r line; do
         case "$line" in '' | '#'*) continue ;; esac
         n=$((n + 1))
+        case "$line" in
+        kvm\ *)
+            line=${line#kvm }
+            if [ -n "$kvm_why" ]; then
+                skip "cli/$n ($(echo "$line" | cut -d'|' -f3- | sed 's/^ //'))" "$kvm_why"
+                continue
+            fi
+            ;;
+        esac
         status=$(echo "$line" | cut -d'|' -f1 | tr -d ' ')
         regex=$(echo "$line" | cut -d'|' -f2 | sed 's/^ //; s/ $//')
         args=$(echo "$line" | cut -d'|' -f3- | sed "s/^ //; s#@BUILD@#$build#g")
