@@ -20,7 +20,9 @@
 #          on the CPU, not through KVM's instruction emulator). On a host
 #          whose KVM is limited (a failed stage, or not native), a guest that
 #          KVM gives up on with an internal error (an instruction its
-#          emulator lacks) is skipped with it.
+#          emulator lacks) is skipped with it; so is one that fails after
+#          pcvm left out a feature its -cpu adds (+FEATURE) because this
+#          host's KVM cannot give it.
 #   cli    command-line behaviour (tests/cli.tests)
 #   boot   real guests (tests/boot/*.sh), each may skip with a reason
 #   difftest  the interpreter against the host CPU (tools/difftest) on a
@@ -157,8 +159,18 @@ run_guest_one() {
         return
     fi
     if [ "$status" -ne "$expect_exit" ]; then
-        local detail=""
+        local detail="" feat
         [ -s "$tmp/$name.log" ] && detail=" ($(head -n 3 "$tmp/$name.log" | tr '\n' ' '))"
+        # A feature the test adds (-cpu MODEL,+FEATURE) that this host's
+        # KVM cannot give (pcvm left it out, with a warning).
+        for feat in $(sed -n "s/.*KVM cannot give the guest \(.*\); left out.*/\1/p" "$tmp/$name.log"); do
+            case " $(echo "$args" | tr ',' ' ') " in
+            *" +$feat "*)
+                skip "$label" "needs +$feat, which this host's KVM cannot give"
+                return
+                ;;
+            esac
+        done
         if [ $limited -eq 1 ] && grep -q 'KVM internal error' "$tmp/$name.log"; then
             skip "$label" "this host's KVM is limited ($selftest) and gave up on the guest:$(grep -m 1 'KVM internal error' "$tmp/$name.log" | sed 's/^pcvm:[^:]*:[^:]*://')"
             return
