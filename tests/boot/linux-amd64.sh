@@ -6,13 +6,25 @@
 # busybox's awk has no math functions, only + - * / and printf), make a
 # file and take its SHA-256 (both compared with the host computing the
 # same), and power off through ACPI; pcvm exits 0.
+# With BOOT_ACCEL=kvm in the environment (linux-amd64-kvm.sh) the same
+# under -accel kvm on the host clock, where KVM can run Linux; elsewhere
+# it skips with the reason.
 set -u
 build=${1:-build}
+accel=${BOOT_ACCEL:-tcg}
+name=linux-amd64$([ "$accel" = kvm ] && echo "-kvm")
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # shellcheck source=tests/boot/guest-lib.bash
 . "$here/guest-lib.bash"
+# -icount: under the software CPU virtual time follows the instruction
+# count, so the guest sees the same timing on any host.
+accel_args="-icount shift=2"
+if [ "$accel" = kvm ]; then
+    kvm_linux_or_skip "$build"
+    accel_args="-accel kvm"
+fi
 guest_fetch amd64 "$build"
 
 # The same awk programs run in the guest (busybox) and on the host.
@@ -37,14 +49,14 @@ gzip -dc "$tmp/initrd.gz" >"$tmp/initrd.img"
 want_awk=$(awk "$awk_calc")
 want_sha=$(seq 1 6000 | awk "$awk_data" | sha256sum | cut -d' ' -f1)
 
-# -icount: virtual time follows the instruction count, so the guest sees
-# the same timing on any host. The limits only guard against a hang: CPU
-# time for a guest that spins, wall time for one that sleeps.
-log=$build/tests/linux-amd64.log
+# The limits only guard against a hang: CPU time for a guest that spins,
+# wall time for one that sleeps.
+log=$build/tests/$name.log
 mkdir -p "$build/tests"
 (
     ulimit -t 1200
-    exec timeout 2400 "$build/pcvm" -nographic -m 128 -icount shift=2 \
+    # shellcheck disable=SC2086
+    exec timeout 2400 "$build/pcvm" -nographic -m 128 $accel_args \
         -no-reboot -kernel "$kernel" -initrd "$tmp/initrd.img" \
         -append "console=ttyS0 pcvm.test=1"
 ) </dev/null >"$log" 2>"$tmp/err"
@@ -59,4 +71,4 @@ expect_text "$log" "== awk $want_awk" "floating point in awk"
 expect_text "$log" "== sha256 $want_sha" "sha256sum of the guest's file"
 expect_log "$log" "reboot: Power down" "ACPI power-off"
 refuse_log "$log" "invalid opcode|general protection|Oops|BUG:|panic" "kernel complaints"
-guest_verdict "$log" ": shell, awk, sha256, power-off"
+guest_verdict "$log" "$([ "$accel" = kvm ] && echo " under KVM"): shell, awk, sha256, power-off"

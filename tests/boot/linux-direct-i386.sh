@@ -6,8 +6,13 @@
 # the kernel proper (32-bit startup); with DIRECT_UNPACK=off in the
 # environment (linux-direct-i386-bz.sh) it enters the bzImage's 32-bit
 # entry and the kernel decompresses itself; DIRECT_ARCH=amd64
-# (linux-direct-amd64.sh) boots the 64-bit kernel in long mode. Debian's kernel and busybox on two CPUs reach
-# a shell, run a few commands and power off through ACPI; pcvm exits 0.
+# (linux-direct-amd64.sh) boots the 64-bit kernel in long mode; with
+# DIRECT_ACCEL=kvm (linux-direct-*-kvm.sh) the same runs under -accel kvm
+# on the host clock, a host thread per vCPU, where KVM can run Linux (and
+# skips with the reason elsewhere). Debian's kernel and busybox on two
+# CPUs reach a shell, run a few commands, keep both CPUs busy at once
+# (a loop pinned to each, which must run there and move that CPU's tick
+# count in /proc/stat) and power off through ACPI; pcvm exits 0.
 # The kernel log must show pcvm's memory map, the tables where pcvm put
 # them, both CPUs up, the timers calibrated, the IOAPIC in use, no
 # complaints about interrupts and no kernel errors. The time to init is
@@ -16,13 +21,21 @@ set -u
 build=${1:-build}
 arch=${DIRECT_ARCH:-i386}
 unpack=${DIRECT_UNPACK:-on}
+accel=${DIRECT_ACCEL:-tcg}
 smp=2
-name=linux-direct-$arch$([ "$unpack" = off ] && echo "-bz")
+name=linux-direct-$arch$([ "$unpack" = off ] && echo "-bz")$([ "$accel" = kvm ] && echo "-kvm")
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # shellcheck source=tests/boot/guest-lib.bash
 . "$here/guest-lib.bash"
+# -icount: under the software CPU virtual time follows the instruction
+# count, so the guest sees the same timing on any host.
+accel_args="-icount shift=2"
+if [ "$accel" = kvm ]; then
+    kvm_linux_or_skip "$build"
+    accel_args="-accel kvm"
+fi
 guest_fetch "$arch" "$build"
 
 cat >"$tmp/test.sh" <<'SCRIPT'
@@ -33,12 +46,30 @@ cat /proc/interrupts
 seq 1 20000 >/tmp/numbers
 echo "== md5 $(md5sum /tmp/numbers | cut -d' ' -f1)"
 echo "== cpus $(grep -c ^processor /proc/cpuinfo)"
+cat >/tmp/busy.sh <<'BUSY'
+# busy.sh N (pinned to CPU N): spin until CPU N's user+nice+system ticks
+# in /proc/stat move, then say where this shell ran and how they moved.
+n=$1
+ticks() {
+    while read -r c u ni s rest; do
+        if [ "$c" = "cpu$n" ]; then echo $((u + ni + s)); return; fi
+    done </proc/stat
+}
+t0=$(ticks)
+t=$t0
+i=0
+while [ $i -lt 200000 ] && [ "$t" -le "$t0" ]; do
+    i=$((i + 1))
+    if [ $((i % 50)) -eq 0 ]; then t=$(ticks); fi
+done
+echo "== busy on cpu$n: ran on cpu$(cut -d' ' -f39 /proc/$$/stat), ticks $t0 -> $t"
+BUSY
 n=0
 while [ -e /sys/devices/system/cpu/cpu$n ]; do
-    taskset -c $n sh -c 'i=0; while [ $i -lt 3000 ]; do i=$((i + 1)); done'
-    echo "== pinned to cpu$n: status $?"
+    taskset -c $n sh /tmp/busy.sh $n &
     n=$((n + 1))
 done
+wait
 echo "== cmdline $(cat /proc/cmdline)"
 echo "== dmesg"
 dmesg
@@ -47,12 +78,13 @@ guest_initrd "$tmp/test.sh" "$tmp/initrd.img"
 
 want_md5=$(seq 1 20000 | md5sum | cut -d' ' -f1)
 
-# -icount: virtual time follows the instruction count, so the guest sees
-# the same timing on any host; the limit only guards against a hang.
+# The limit only guards against a hang.
 log=$build/tests/$name.log
+mkdir -p "$build/tests"
 start=$(date +%s.%N)
+# shellcheck disable=SC2086
 timeout 1500 "$build/pcvm" -bios none -nographic -m 256 -smp "$smp" \
-    -icount shift=2 -no-reboot -global direct-boot.unpack="$unpack" \
+    $accel_args -no-reboot -global direct-boot.unpack="$unpack" \
     -kernel "$kernel" -initrd "$tmp/initrd.img" \
     -append "console=ttyS0 pcvm.test=1 apic=verbose" \
     </dev/null >"$log" 2>"$tmp/err"
@@ -82,7 +114,13 @@ expect_log "$log" "ACPI: Interpreter enabled" "ACPI enabled (the PM block at 0x6
 expect_log "$log" "smp: Brought up 1 node, $smp CPUs" "the APs started by INIT/SIPI"
 expect_text "$log" "== cpus $smp" "all $smp CPUs in /proc/cpuinfo"
 for ((c = 0; c < smp; c++)); do
-    expect_text "$log" "== pinned to cpu$c: status 0" "a job pinned to CPU $c"
+    expect_log "$log" "== busy on cpu$c: ran on cpu$c, " "a loop pinned to CPU $c ran there"
+    # ... and its CPU's tick count moved while it ran
+    if ! grep -a "== busy on cpu$c: " "$log" |
+        awk '{ if ($NF + 0 > $(NF - 2) + 0) ok = 1 } END { exit !ok }'; then
+        echo "missing: CPU $c's ticks in /proc/stat moving under the loop ($(grep -a -m1 "== busy on cpu$c: " "$log"))"
+        failures=$((failures + 1))
+    fi
 done
 expect_log "$log" "reboot: Power down" "ACPI power-off"
 refuse_log "$log" "spurious (8259A )?interrupt|spurious APIC|lost interrupt|nobody cared|unexpected IRQ" "interrupt complaints"
@@ -95,5 +133,5 @@ fi
 init=$(grep -ao -m1 '== uptime at init [0-9.]*' "$log" | cut -d' ' -f5)
 wall=$(awk "BEGIN { printf \"%.1f\", $end - $start }")
 how=$([ "$unpack" = off ] && echo "the bzImage's entry" || echo "the vmlinux unpacked by pcvm")
-echo "PASS: $(grep -ao -m1 'Linux version [^ ]*' "$log") without firmware ($how) on $smp CPUs: shell, md5, power-off (guest uptime at init ${init}s; ${wall}s wall for the whole run)"
+echo "PASS: $(grep -ao -m1 'Linux version [^ ]*' "$log") without firmware ($how) on $smp CPUs$([ "$accel" = kvm ] && echo " under KVM"): shell, md5, both CPUs busy, power-off (guest uptime at init ${init}s; ${wall}s wall for the whole run)"
 exit 0
