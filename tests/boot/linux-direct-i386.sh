@@ -6,8 +6,10 @@
 # the kernel proper (32-bit startup); with DIRECT_UNPACK=off in the
 # environment (linux-direct-i386-bz.sh) it enters the bzImage's 32-bit
 # entry and the kernel decompresses itself; DIRECT_ARCH=amd64
-# (linux-direct-amd64.sh) boots the 64-bit kernel in long mode. Debian's kernel and busybox on two CPUs reach
-# a shell, run a few commands and power off through ACPI; pcvm exits 0.
+# (linux-direct-amd64.sh) boots the 64-bit kernel in long mode.
+# Debian's kernel and busybox on two CPUs reach a shell, run a few
+# commands (md5sum, floating point in awk and a sha256sum checked against
+# the host's) and power off through ACPI; pcvm exits 0.
 # The kernel log must show pcvm's memory map, the tables where pcvm put
 # them, both CPUs up, the timers calibrated, the IOAPIC in use, no
 # complaints about interrupts and no kernel errors. The time to init is
@@ -27,7 +29,7 @@ guest_fetch "$arch" "$build"
 
 cat >"$tmp/test.sh" <<'SCRIPT'
 #!/bin/sh
-echo "== uptime at init $(cut -d' ' -f1 /proc/uptime)"
+echo "-- uptime at init $(cut -d' ' -f1 /proc/uptime)"
 echo "== interrupts"
 cat /proc/interrupts
 seq 1 20000 >/tmp/numbers
@@ -43,15 +45,17 @@ echo "== cmdline $(cat /proc/cmdline)"
 echo "== dmesg"
 dmesg
 SCRIPT
+guest_fp_script >>"$tmp/test.sh"
 guest_initrd "$tmp/test.sh" "$tmp/initrd.img"
 
 want_md5=$(seq 1 20000 | md5sum | cut -d' ' -f1)
 
 # -icount: virtual time follows the instruction count, so the guest sees
 # the same timing on any host; the limit only guards against a hang.
-log=$build/tests/$name.log
+log=$build/tests/$name$engine_tag.log
 start=$(date +%s.%N)
-timeout 1500 "$build/pcvm" -bios none -nographic -m 256 -smp "$smp" \
+timeout 1500 "$build/pcvm" "${engine_args[@]}" -bios none -nographic \
+    -m 256 -smp "$smp" \
     -icount shift=2 -no-reboot -global direct-boot.unpack="$unpack" \
     -kernel "$kernel" -initrd "$tmp/initrd.img" \
     -append "console=ttyS0 pcvm.test=1 apic=verbose" \
@@ -62,6 +66,7 @@ failures=0
 [ "$status" -eq 0 ] || { echo "pcvm exit status $status, expected 0"; failures=$((failures + 1)); }
 expect_text "$log" "pcvm-guest: test exit status 0" "the test script ran"
 expect_text "$log" "== md5 $want_md5" "md5sum of the guest's file"
+guest_fp_expect "$log"
 expect_text "$log" "== cmdline console=ttyS0 pcvm.test=1 apic=verbose" "the command line"
 # pcvm's memory map (pc_direct_e820 for 256 MiB: tables in the last pages)
 expect_log "$log" "BIOS-e820: \[mem 0x0000000000000000-0x000000000009fbff\] usable" "e820: low RAM"
@@ -92,8 +97,9 @@ if [ $failures -ne 0 ]; then
     echo "--- stderr"; head -n 20 "$tmp/err"
     exit 1
 fi
-init=$(grep -ao -m1 '== uptime at init [0-9.]*' "$log" | cut -d' ' -f5)
+init=$(grep -ao -m1 -- '-- uptime at init [0-9.]*' "$log" | cut -d' ' -f5)
 wall=$(awk "BEGIN { printf \"%.1f\", $end - $start }")
 how=$([ "$unpack" = off ] && echo "the bzImage's entry" || echo "the vmlinux unpacked by pcvm")
-echo "PASS: $(grep -ao -m1 'Linux version [^ ]*' "$log") without firmware ($how) on $smp CPUs: shell, md5, power-off (guest uptime at init ${init}s; ${wall}s wall for the whole run)"
+engine=$([ -n "$engine_tag" ] && echo " under the interpreter")
+echo "PASS: $(grep -ao -m1 'Linux version [^ ]*' "$log") without firmware ($how) on $smp CPUs$engine: shell, md5, awk, sha256, power-off (guest uptime at init ${init}s; ${wall}s wall for the whole run)"
 exit 0
