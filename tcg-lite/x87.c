@@ -177,8 +177,11 @@ FORM arith(X86Cpu *cpu, const DecodedInsn *d, unsigned op, unsigned kind,
     Fx80 r;
     uint32_t fl;
     bool reverse = op == 5 || op == 7;
-    if (!fx80f_arith(float_op[op], reverse ? b : a, reverse ? a : b, prec,
-                     &r, &fl)) {
+    bool ok = prec == 64 ? fx80f_arith(float_op[op], reverse ? b : a,
+                                       reverse ? a : b, 64, &r, &fl)
+                         : fx80f_arith(float_op[op], reverse ? b : a,
+                                       reverse ? a : b, prec, &r, &fl);
+    if (!ok) {
         goto slow;
     }
     set_last(cpu, d, kind != M_REG, ea);
