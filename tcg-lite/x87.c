@@ -12,8 +12,8 @@
  *    empty, the stack does not overflow, and the result certainly needs
  *    no special handling (cpu/fx80_fast.h: normal or zero, no overflow,
  *    no underflow, no division by zero, an integer in range);
- *  - a memory operand is plain RAM through the TLB (fast_ptr), an m80
- *    operand in one piece.
+ *  - a memory operand is plain RAM through the TLB (fast_ptr; for reads
+ *    fast_read_ptr, which CS allows too), an m80 operand in one piece.
  *
  * Then the instruction only ORs PE into the status word, sets or clears
  * C1 (rounded up; 0 after loads, moves and compares), sets the condition
@@ -177,6 +177,8 @@ FORM arith(X86Cpu *cpu, const DecodedInsn *d, unsigned op, unsigned kind,
     Fx80 r;
     uint32_t fl;
     bool reverse = op == 5 || op == 7;
+    /* 64 bits (FNINIT's, and what Linux gives a process) as a constant:
+     * the rounding's shifts and masks fold away. */
     bool ok = prec == 64 ? fx80f_arith(float_op[op], reverse ? b : a,
                                        reverse ? a : b, 64, &r, &fl)
                          : fx80f_arith(float_op[op], reverse ? b : a,
