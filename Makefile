@@ -67,6 +67,9 @@ endif
 ifneq ($(CONFIG_SLIRP),yes)
 LIB_SRCS := $(filter-out hw/net/slirp.c,$(LIB_SRCS)) $(wildcard hw/net/slirp-stub.c)
 endif
+ifneq ($(CONFIG_LZMA),yes)
+LIB_SRCS := $(filter-out hw/pc/kernel_xz.c,$(LIB_SRCS)) hw/pc/kernel_xz-stub.c
+endif
 LIB_SRCS := $(sort $(wildcard $(LIB_SRCS)))
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)

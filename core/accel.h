@@ -43,6 +43,10 @@ typedef struct AccelOps {
     void (*kick)(Machine *m);
     /* Print the vCPUs' registers (errors, -d cpu). */
     void (*dump)(Machine *m, FILE *f);
+    /* Optional: load @st into @cpu, which runs from there (a direct
+     * kernel boot after reset); returns -1 when the state cannot be
+     * loaded (an MSR the CPU lacks). */
+    int (*set_boot_state)(Machine *m, int cpu, const VcpuBootState *st);
     /* Optional: can this accelerator run @cfg here? 0: yes; 1: it can,
      * but -accel auto should not choose it; -1: it cannot. @why gets the
      * reason in a few words (one line, no "pcvm:" prefix). */

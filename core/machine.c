@@ -153,6 +153,9 @@ void machine_reset(Machine *m, ResetKind kind)
     if (m->accel && m->accel->reset) {
         m->accel->reset(m);
     }
+    if (m->board_reset) {
+        m->board_reset(m, kind);
+    }
 }
 
 static void setup_signals(Machine *m)

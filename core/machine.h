@@ -46,6 +46,10 @@ struct Machine {
 
     void *board;                     /* the board's own state */
     void (*board_free)(Machine *m);
+    /* Called by machine_reset() after the devices and vCPUs are reset:
+     * a board without firmware puts the kernel and the boot CPU's state
+     * back here (optional). */
+    void (*board_reset)(Machine *m, ResetKind kind);
 
     Chardev *chardevs[MACHINE_MAX_CHARDEVS];
     int nchardevs;

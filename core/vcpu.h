@@ -10,6 +10,8 @@
 #ifndef PCVM_VCPU_H
 #define PCVM_VCPU_H
 
+#include <stdint.h>
+
 typedef enum VcpuPin {
     VCPU_PIN_INTR,
     VCPU_PIN_NMI,
@@ -38,5 +40,47 @@ typedef struct VcpuIntc {
     int (*get_tpr)(void *opaque);
     void (*set_tpr)(void *opaque, int tpr);
 } VcpuIntc;
+
+/*
+ * A CPU state set from outside, as firmware would leave it: what a board
+ * that boots a kernel directly (no firmware) puts into a vCPU after reset.
+ * Accelerator-neutral: each accelerator loads it into its own vCPU (the
+ * software CPU into the canonical state, which KVM then syncs in).
+ *
+ * Segments are the descriptor caches: @flags holds the descriptor's
+ * attribute bits as they sit in its high dword (bits 8-23: type, S, DPL,
+ * P, AVL, L, D/B, G), @limit is in bytes (granularity applied). Everything
+ * not named here keeps its RESET value.
+ */
+typedef struct VcpuSegment {
+    uint16_t sel;
+    uint64_t base;
+    uint32_t limit;
+    uint32_t flags;
+} VcpuSegment;
+
+enum { VCPU_SEG_ES, VCPU_SEG_CS, VCPU_SEG_SS, VCPU_SEG_DS, VCPU_SEG_FS,
+       VCPU_SEG_GS, VCPU_SEG_COUNT };
+
+#define VCPU_BOOT_MAX_MSRS 8
+
+typedef struct VcpuBootState {
+    uint64_t regs[16];    /* RAX..R15 in encoding order */
+    uint64_t rip;
+    uint64_t rflags;
+    VcpuSegment seg[VCPU_SEG_COUNT];
+    VcpuSegment tr;
+    VcpuSegment ldt;
+    uint64_t gdt_base;
+    uint64_t idt_base;
+    uint16_t gdt_limit;
+    uint16_t idt_limit;
+    uint64_t cr0, cr3, cr4, efer;
+    int nmsrs;            /* MSRs to write, e.g. the MTRRs */
+    struct {
+        uint32_t index;
+        uint64_t value;
+    } msrs[VCPU_BOOT_MAX_MSRS];
+} VcpuBootState;
 
 #endif

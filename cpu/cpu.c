@@ -8,6 +8,7 @@
 
 #include "cpu/internal.h"
 #include "cpu/models.h"
+#include "cpu/msr.h"
 
 X86Cpu *x86_cpu_new(const CpuModel *model, int index, AddressSpace *as,
                     IoBus *io, Clock *clock, Log *log)
@@ -131,6 +132,51 @@ void x86_cpu_reset(X86Cpu *cpu, bool init_only)
     }
     x86_tlb_flush(cpu, true);
     x86_update_mode(cpu);
+}
+
+static void boot_seg(X86Seg *s, const VcpuSegment *v)
+{
+    set_seg(s, v->sel, v->base, v->limit, v->flags);
+}
+
+int x86_cpu_set_boot_state(X86Cpu *cpu, const VcpuBootState *st)
+{
+    static const int seg_map[VCPU_SEG_COUNT] = {
+        [VCPU_SEG_ES] = R_ES, [VCPU_SEG_CS] = R_CS, [VCPU_SEG_SS] = R_SS,
+        [VCPU_SEG_DS] = R_DS, [VCPU_SEG_FS] = R_FS, [VCPU_SEG_GS] = R_GS,
+    };
+    memcpy(cpu->regs, st->regs, sizeof(cpu->regs));
+    cpu->rip = st->rip;
+    x86_set_eflags(cpu, (uint32_t)st->rflags | FL_FIXED, ~0u);
+    for (int i = 0; i < VCPU_SEG_COUNT; i++) {
+        boot_seg(&cpu->seg[seg_map[i]], &st->seg[i]);
+    }
+    boot_seg(&cpu->tr, &st->tr);
+    boot_seg(&cpu->ldt, &st->ldt);
+    cpu->gdt.base = st->gdt_base;
+    cpu->gdt.limit = st->gdt_limit;
+    cpu->idt.base = st->idt_base;
+    cpu->idt.limit = st->idt_limit;
+    cpu->cr0 = st->cr0 | CR0_ET;
+    cpu->cr3 = st->cr3;
+    cpu->cr4 = st->cr4;
+    cpu->efer = st->efer;
+    cpu->halted = false;
+    cpu->wait_for_sipi = false;
+    cpu->interrupt_request &= ~(CPU_REQ_INIT | CPU_REQ_SIPI);
+    int rc = 0;
+    if ((cpu->cr0 & CR0_PG) && (cpu->cr4 & CR4_PAE) &&
+        !(cpu->efer & EFER_LMA) && !x86_load_pdptes(cpu, cpu->cr3)) {
+        rc = -1;
+    }
+    for (int i = 0; i < st->nmsrs && i < VCPU_BOOT_MAX_MSRS; i++) {
+        if (x86_msr_write(cpu, st->msrs[i].index, st->msrs[i].value)) {
+            rc = -1;
+        }
+    }
+    x86_tlb_flush(cpu, true);
+    x86_update_mode(cpu);
+    return rc;
 }
 
 uint32_t x86_get_eflags(X86Cpu *cpu)

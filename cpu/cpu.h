@@ -331,6 +331,12 @@ void x86_cpu_free(X86Cpu *cpu);
 /* Power-on/RESET state (INIT keeps x87/SSE/MSRs as the SDM says). */
 void x86_cpu_reset(X86Cpu *cpu, bool init_only);
 
+/* Load a state set from outside (a direct kernel boot): registers,
+ * segment caches, descriptor tables, control registers, EFER and MSRs;
+ * the CPU leaves HLT/wait-for-SIPI. Returns -1 (after loading the rest)
+ * when an MSR cannot be written. */
+int x86_cpu_set_boot_state(X86Cpu *cpu, const VcpuBootState *st);
+
 /* Run until @max_insns retire, the CPU halts, or a request stops it. */
 X86ExitReason x86_cpu_exec(X86Cpu *cpu, uint64_t max_insns);
 

@@ -197,6 +197,15 @@ static void tcg_kick(Machine *m)
     }
 }
 
+static int tcg_set_boot_state(Machine *m, int cpu, const VcpuBootState *st)
+{
+    TcgState *s = m->accel_state;
+    if (cpu < 0 || cpu >= s->ncpus) {
+        return -1;
+    }
+    return x86_cpu_set_boot_state(s->cpus[cpu], st);
+}
+
 static void tcg_dump(Machine *m, FILE *f)
 {
     TcgState *s = m->accel_state;
@@ -217,4 +226,5 @@ const AccelOps tcg_accel_ops = {
     .sipi = tcg_sipi,
     .kick = tcg_kick,
     .dump = tcg_dump,
+    .set_boot_state = tcg_set_boot_state,
 };

@@ -22,7 +22,10 @@
 #          KVM gives up on with an internal error (an instruction its
 #          emulator lacks) is skipped with it.
 #   cli    command-line behaviour (tests/cli.tests)
-#   boot   real guests (tests/boot/*.sh), each may skip with a reason
+#   boot   real guests (tests/boot/*.sh), each may skip with a reason;
+#          those whose script says "# boot-interp: yes" again under the
+#          bare interpreter (boot-interp/), with the same "== " result
+#          lines as under tcg-lite
 #   difftest  the interpreter against the host CPU (tools/difftest) on a
 #          fixed set of seeds, 16/32-bit and 64-bit code; skipped where
 #          the host cannot run them
@@ -140,7 +143,8 @@ run_guest_one() {
             esac
         done
     fi
-    args=$(header "$src" pcvm-args | tr '\n' ' ')
+    # @BIN@: the test's own binary (direct-boot tests load it as -kernel)
+    args=$(header "$src" pcvm-args | tr '\n' ' ' | sed "s#@BIN@#$bin#g")
     expect_exit=$(header "$src" expect-exit | tail -n 1)
     [ -n "$expect_exit" ] || expect_exit=1
     out=$tmp/$name.$accel.out
@@ -270,8 +274,38 @@ run_boot() {
         77) skip "boot/$name" "$(tail -n 1 "$tmp/boot-$name.log")" ;;
         *) tail -n 20 "$tmp/boot-$name.log"; fail "boot/$name" "exit status $status" ;;
         esac
+        if grep -q '^# boot-interp: yes' "$t"; then
+            run_boot_interp "$t" "$name" "$status"
+        fi
     done
     [ $found -eq 1 ] || true
+}
+
+# run_boot_interp SCRIPT NAME TCG_STATUS: a boot test that says
+# "boot-interp: yes" once more under the bare interpreter (BOOT_ENGINE,
+# tests/boot/guest-lib.bash). It must pass again, and the guest's result
+# lines ("== " in the console logs) must be exactly tcg-lite's.
+run_boot_interp() {
+    local t=$1 name=$2 tcg_status=$3 status label=boot-interp/$2
+    local tcg_log=$build/tests/$name.log interp_log=$build/tests/$name-interp.log
+    if [ "$tcg_status" -ne 0 ]; then
+        skip "$label" "the test did not pass under tcg-lite"
+        return
+    fi
+    BOOT_ENGINE=interp "$t" "$build" >"$tmp/boot-$name-interp.log" 2>&1
+    status=$?
+    case $status in
+    0) ;;
+    77) skip "$label" "$(tail -n 1 "$tmp/boot-$name-interp.log")"; return ;;
+    *) tail -n 20 "$tmp/boot-$name-interp.log"; fail "$label" "exit status $status"; return ;;
+    esac
+    if ! diff <(grep -a '^== ' "$tcg_log") <(grep -a '^== ' "$interp_log") \
+        >"$tmp/boot-$name-diff"; then
+        head -n 20 "$tmp/boot-$name-diff"
+        fail "$label" "result lines differ from tcg-lite's"
+        return
+    fi
+    pass "$label ($(grep -ac '^== ' "$interp_log") result lines as under tcg-lite)"
 }
 
 run_difftest() {

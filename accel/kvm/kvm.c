@@ -282,6 +282,25 @@ static void kvm_dump(Machine *m, FILE *f)
     kvm_cpus_resume(s);
 }
 
+/* The canonical state takes the boot state; KVM gets all of it (MSRs
+ * included) before the vCPU runs again, as after a reset. */
+static int kvm_set_boot_state(Machine *m, int cpu, const VcpuBootState *st)
+{
+    KvmState *s = m->accel_state;
+    if (cpu < 0 || cpu >= s->ncpus) {
+        return -1;
+    }
+    KvmVcpu *v = &s->vcpus[cpu];
+    kvm_cpus_pause(s);
+    int rc = x86_cpu_set_boot_state(v->cpu, st);
+    v->synced = false;
+    v->dirty = true;
+    v->dirty_full = true;
+    kvm_cpus_resume(s);
+    kvm_cpus_wake(s, v);
+    return rc;
+}
+
 static IrqLine kvm_gsi_line(Machine *m, int gsi)
 {
     return kvm_irqchip_gsi_line(m->accel_state, gsi);
@@ -298,6 +317,7 @@ const AccelOps kvm_accel_ops = {
     .sipi = kvm_sipi,
     .kick = kvm_kick,
     .dump = kvm_dump,
+    .set_boot_state = kvm_set_boot_state,
     .probe = kvm_probe,
     .help = kvm_help,
     .gsi_line = kvm_gsi_line,

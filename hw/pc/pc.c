@@ -22,6 +22,7 @@
 #include "hw/pc/ioapic.h"
 #include "hw/pc/lapic.h"
 #include "hw/pc/isa_debug.h"
+#include "hw/pc/pc_direct.h"
 #include "hw/pc/pc_isa.h"
 #include "hw/pc/pc_kernel.h"
 #include "hw/pc/piix.h"
@@ -45,6 +46,7 @@ typedef struct PcBoard {
     FwCfg *fw_cfg;
     ApicBus *apic_bus;
     Ioapic *ioapic;
+    PcDirect *direct;  /* -bios none: direct kernel boot */
 } PcBoard;
 
 static void pc_board_free(Machine *m)
@@ -52,6 +54,7 @@ static void pc_board_free(Machine *m)
     PcBoard *b = m->board;
     if (b) {
         pc_isa_free(b->isa);
+        pc_direct_free(b->direct);
     }
     free(m->board);
     m->board = NULL;
@@ -306,6 +309,20 @@ static int pc_load_file(const char *path, uint8_t **data, uint32_t *len)
     return 0;
 }
 
+static bool direct_boot(const MachineConfig *cfg)
+{
+    return cfg->bios && !strcmp(cfg->bios, "none");
+}
+
+static void pc_board_reset(Machine *m, ResetKind kind)
+{
+    PcBoard *b = m->board;
+    (void)kind;
+    if (b->direct) {
+        pc_direct_reset(b->direct);
+    }
+}
+
 /* What SeaBIOS reads through fw_cfg on this board. */
 static int pc_fw_cfg_init(Machine *m, PcBoard *b, char *err, size_t errlen)
 {
@@ -356,7 +373,7 @@ static int pc_fw_cfg_init(Machine *m, PcBoard *b, char *err, size_t errlen)
     fw_cfg_add_file(fw, ACPI_LOADER_FILE, tables.loader, tables.loader_len);
     acpi_tables_free(&tables);
 
-    if (pc_kernel_init(m, fw, low, high, err, errlen)) {
+    if (!direct_boot(cfg) && pc_kernel_init(m, fw, low, high, err, errlen)) {
         return -1;
     }
 
@@ -471,7 +488,19 @@ static int pc_chipset_init(Machine *m, PcBoard *b, char *err, size_t errlen)
         pirq[i] = piix3_pirq(b->piix3, i);
     }
     pci_bus_set_irq_route(b->pci, piix3_map_irq, b->piix3, pirq);
-    return pc_fw_cfg_init(m, b, err, errlen);
+    if (pc_fw_cfg_init(m, b, err, errlen)) {
+        return -1;
+    }
+    if (direct_boot(m->cfg)) {
+        b->direct = pc_direct_init(m, b->pci, mr_size(b->ram_low),
+                                   b->ram_high ? mr_size(b->ram_high) : 0,
+                                   err, errlen);
+        if (!b->direct) {
+            return -1;
+        }
+        m->board_reset = pc_board_reset;
+    }
+    return 0;
 }
 
 int pc_machine_init(Machine *m, char *err, size_t errlen)
@@ -490,22 +519,25 @@ int pc_machine_init(Machine *m, char *err, size_t errlen)
     if (map_ram(m, b, err, errlen)) {
         return -1;
     }
-    if (cfg->bios && !strcmp(cfg->bios, "none")) {
-        return fail(err, errlen, "-bios none: direct boot without firmware "
-                                 "is not built yet (M4)");
-    }
-    /* The default firmware is SeaBIOS, from Debian's seabios package. */
-    char *bios = cfg->bios ? strdup(cfg->bios)
-                           : firmware_find(cfg, PC_DEFAULT_BIOS);
-    if (!bios) {
-        return fail(err, errlen, "no firmware: %s is missing (Debian package "
-                                 "seabios; or give -bios FILE / -L DIR)",
-                    PC_DEFAULT_BIOS);
-    }
-    int rc = load_bios(m, b, bios, err, errlen);
-    free(bios);
-    if (rc) {
-        return -1;
+    if (direct_boot(cfg)) {
+        if (!cfg->kernel) {
+            return fail(err, errlen, "-bios none: no firmware, so -kernel "
+                                     "is needed (direct boot)");
+        }
+    } else {
+        /* The default firmware is SeaBIOS, from Debian's seabios package. */
+        char *bios = cfg->bios ? strdup(cfg->bios)
+                               : firmware_find(cfg, PC_DEFAULT_BIOS);
+        if (!bios) {
+            return fail(err, errlen, "no firmware: %s is missing (Debian "
+                                     "package seabios; or give -bios FILE / "
+                                     "-L DIR)", PC_DEFAULT_BIOS);
+        }
+        int rc = load_bios(m, b, bios, err, errlen);
+        free(bios);
+        if (rc) {
+            return -1;
+        }
     }
     if (pc_apic_init(m, b, err, errlen)) {
         return -1;

@@ -1,5 +1,45 @@
-# Shared by the Linux boot tests: fetch the guest, make a test initrd.
+# Shared by the Linux boot tests: fetch the guest, make a test initrd,
+# choose the CPU engine, check the guest's results.
 # shellcheck shell=bash
+
+# The CPU engine, from BOOT_ENGINE in the environment: tcg (tcg-lite, the
+# default) or interp (the bare interpreter). tests/run.sh runs the tests
+# that say "boot-interp: yes" once more under the interpreter and compares
+# their "== " result lines with tcg-lite's, so those lines must not depend
+# on the engine (print timings and counters with another prefix).
+# engine_args: pcvm's options for it; engine_tag: the suffix of the
+# console log's name ($build/tests/NAME$engine_tag.log).
+case ${BOOT_ENGINE:-tcg} in
+tcg) engine_args=(); engine_tag="" ;;
+interp) engine_args=(-accel tcg,interp=on); engine_tag=-interp ;;
+*) echo "BOOT_ENGINE=$BOOT_ENGINE: expected tcg or interp"; exit 1 ;;
+esac
+
+# Floating point in the guest's userland, checked against the host
+# computing the same: busybox's awk (only + - * / and printf; i386 code
+# does its doubles on the x87, x86-64 code in SSE2) and the SHA-256 of a
+# file awk writes. guest_fp_script prints the lines for a test.sh,
+# guest_fp_expect LOG checks the results in the console log.
+# shellcheck disable=SC2016
+fp_awk_calc='BEGIN { x = 1; for (i = 1; i <= 40; i++) x = x * 1.5 + 1 / i; for (i = 1; i <= 3000; i++) y += 1 / (i * i); printf "%.9f %.6e %.15f", 355 / 113, x, y }'
+# shellcheck disable=SC2016
+fp_awk_data='{ printf "%d %d %.6f %.3e\n", $1, $1 * $1 % 65521, $1 / 7, $1 * 1.000001 }'
+
+guest_fp_script() {
+    cat <<SCRIPT
+echo "== awk \$(awk '$fp_awk_calc')"
+seq 1 6000 | awk '$fp_awk_data' >/tmp/data
+echo "== sha256 \$(sha256sum /tmp/data | cut -d' ' -f1)"
+SCRIPT
+}
+
+guest_fp_expect() {
+    local want_awk want_sha
+    want_awk=$(awk "$fp_awk_calc")
+    want_sha=$(seq 1 6000 | awk "$fp_awk_data" | sha256sum | cut -d' ' -f1)
+    expect_text "$1" "== awk $want_awk" "floating point in awk"
+    expect_text "$1" "== sha256 $want_sha" "sha256sum of the guest's file"
+}
 
 # guest_fetch ARCH BUILD: the kernel and initrd in $BUILD/guest/ARCH, or
 # exit 77 (skip) with the reason when they cannot be had here.
@@ -63,6 +103,6 @@ guest_verdict() {
         echo "--- stderr"; head -n 20 "$tmp/err"
         exit 1
     fi
-    echo "PASS: $(grep -ao -m1 'Linux version [^ ]*' "$log")$summary"
+    echo "PASS: $(grep -ao -m1 'Linux version [^ ]*' "$log")$summary$([ -n "$engine_tag" ] && echo " (the interpreter)")"
     exit 0
 }
