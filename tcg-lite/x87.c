@@ -111,6 +111,7 @@ static inline void set_last(X86Cpu *cpu, const DecodedInsn *d, bool mem,
 }
 
 /* commit_flags with masked PE and C1 only. */
+_Static_assert(FLOAT_INEXACT == FSW_PE, "PE is FLOAT_INEXACT's bit");
 static inline void commit(X86Cpu *cpu, uint32_t fl)
 {
     cpu->fsw = (uint16_t)((cpu->fsw & ~FSW_C1) | (fl & FLOAT_INEXACT) |
