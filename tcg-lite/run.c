@@ -118,11 +118,10 @@ void tb_call_interp(X86Cpu *cpu, const DecodedInsn *d)
  * branches, and at REP string instructions, which may yield): after each
  * only the event word is looked at, and rip, insn_start and next_rip are
  * left to the handlers that need them (TcgOp). The last gets the
- * interpreter's full treatment. @exact: the interpreter's handlers for
- * all (run_block). */
-static inline __attribute__((always_inline)) uint64_t
-run_ops(X86Cpu *cpu, const TcgBlock *b, uint64_t budget, uint32_t req_mask,
-        bool *straight, bool exact)
+ * interpreter's full treatment. */
+static inline uint64_t run_block(X86Cpu *cpu, const TcgBlock *b,
+                                 uint64_t budget, uint32_t req_mask,
+                                 bool *straight)
 {
     const TcgOp *op = b->ops;
     const TcgOp *last = b->ops + b->n_ops - 1;
@@ -130,11 +129,7 @@ run_ops(X86Cpu *cpu, const TcgBlock *b, uint64_t budget, uint32_t req_mask,
     const TcgOp *end = cut ? b->ops + budget : last;
 
     for (; op < end; op++) {
-        if (exact) {
-            tb_call_interp(cpu, &op->d);
-        } else {
-            op->d.handler(cpu, &op->d);
-        }
+        op->d.handler(cpu, &op->d);
         cpu->icount++;
         if (__builtin_expect((cpu->interrupt_request & req_mask) != 0, 0) &&
             must_stop(cpu)) {
@@ -163,34 +158,6 @@ run_ops(X86Cpu *cpu, const TcgBlock *b, uint64_t budget, uint32_t req_mask,
     *straight = !stop && cpu->hflags == b->hflags;
     cpu->rip = cpu->next_rip;
     return b->n_ops;
-}
-
-/* A block whose instructions leave out flag stores nothing can see
- * (live.c) - provided it is not left before its end: the budget ending
- * inside it, or an event pending as it starts (after an interrupt
- * shadow, say), which stops it after its first instruction. Then every
- * instruction before the last runs the interpreter's handler (@exact),
- * which sets all the flags. Quiet instructions cannot raise an event,
- * so with none pending at the start none appears before a dropped store
- * has been overwritten. */
-static __attribute__((noinline, cold)) uint64_t
-run_block_exact(X86Cpu *cpu, const TcgBlock *b, uint64_t budget,
-                uint32_t req_mask, bool *straight)
-{
-    return run_ops(cpu, b, budget, req_mask, straight, true);
-}
-
-static inline uint64_t run_block(X86Cpu *cpu, const TcgBlock *b,
-                                 uint64_t budget, uint32_t req_mask,
-                                 bool *straight)
-{
-    if (__builtin_expect(b->flags_dropped &&
-                         (budget < b->n_ops ||
-                          ((cpu->interrupt_request & req_mask) &&
-                           must_stop(cpu))), 0)) {
-        return run_block_exact(cpu, b, budget, req_mask, straight);
-    }
-    return run_ops(cpu, b, budget, req_mask, straight, false);
 }
 
 /* TF set: one instruction through the interpreter's post-step logic. */

@@ -83,9 +83,7 @@ struct TcgBlock {
     uint64_t pc;         /* CS offset of the first instruction */
     uint64_t cs_base;
     uint32_t hflags;
-    uint8_t n_ops;       /* (at most TB_MAX_INSNS) */
-    uint8_t flags_dropped; /* some instruction's flags store is dropped
-                            * (live.c): stopping inside needs care */
+    uint16_t n_ops;
     uint8_t valid;
     uint8_t exit;        /* TB_EXIT_* */
     uint64_t phys;       /* physical address of the first byte */
@@ -228,11 +226,6 @@ X86Handler *tb_specialize_string(const DecodedInsn *d);
 /* The lazy-flags operation certainly in force after @d, given @cc before
  * it (-1: not known). */
 int tb_cc_after(const DecodedInsn *d, int cc);
-
-/* live.c: drop the lazy-flags stores of @ops[0..n) that nothing can see
- * (their handlers become forms without them); true if any was. Run
- * before the handlers inside the block become tb_call_interp. */
-bool tb_flags_liveness(TcgOp *ops, unsigned n, uint32_t hflags);
 
 /* run.c */
 bool tb_exec(X86Cpu *cpu, uint64_t budget);

@@ -187,7 +187,6 @@ TcgBlock *tb_translate(TcgLite *t, X86Cpu *cpu, uint64_t lin, uint64_t phys,
     if (n == 0) {
         return NULL;
     }
-    b->flags_dropped = tb_flags_liveness(b->ops, n, b->hflags);
     for (unsigned i = 0; i + 1 < n; i++) {
         if (b->ops[i].d.handler == b->ops[i].interp) {
             b->ops[i].d.handler = tb_call_interp;
