@@ -34,9 +34,9 @@ kvm_can() {
     done
 }
 
-# ram_rss_kb PID MIB: Rss of the largest anonymous mapping sized like the
+# kvm_ram_rss_kb PID MIB: Rss of the largest anonymous mapping sized like the
 # guest RAM (MIB MiB, up to 8 MiB more for alignment), in kB.
-ram_rss_kb() {
+kvm_ram_rss_kb() {
     awk -v lo=$(($2 * 1024)) -v hi=$((($2 + 8) * 1024)) '
         /^[0-9a-f]+-[0-9a-f]+ / { anon = ($6 == ""); size = 0 }
         /^Size:/ { size = $2 }
@@ -44,18 +44,18 @@ ram_rss_kb() {
         END { print best + 0 }' "/proc/$1/smaps" 2>/dev/null
 }
 
-# mem_sample PID MIB: "HWM_KB RSS_KB RAM_RSS_KB" of a running emulator
+# kvm_mem_sample PID MIB: "HWM_KB RSS_KB RAM_RSS_KB" of a running emulator
 # whose guest has MIB MiB of RAM.
-mem_sample() {
+kvm_mem_sample() {
     local st
     st=$(awk '/^VmHWM:/ { h = $2 } /^VmRSS:/ { r = $2 }
               END { print h + 0, r + 0 }' "/proc/$1/status" 2>/dev/null)
-    echo "${st:-0 0} $(ram_rss_kb "$1" "$2")"
+    echo "${st:-0 0} $(kvm_ram_rss_kb "$1" "$2")"
 }
 
-# emu_pid PID: the emulator under PID (a subshell, then timeout): the
+# kvm_emu_pid PID: the emulator under PID (a subshell, then timeout): the
 # first descendant that is neither a shell nor timeout.
-emu_pid() {
+kvm_emu_pid() {
     local p=$1 c comm _
     for _ in 1 2 3 4; do
         c=$(pgrep -P "$p" | head -n 1)
@@ -68,10 +68,10 @@ emu_pid() {
     done
 }
 
-# run_until FILE MARKER LIMIT CMD...: run CMD in the background until FILE
+# kvm_run_until FILE MARKER LIMIT CMD...: run CMD in the background until FILE
 # holds MARKER (polled), sample its memory into MEM, stop it. Returns 1
 # when the marker did not come within LIMIT seconds.
-run_until() {
+kvm_run_until() {
     local file=$1 marker=$2 limit=$3 pid n=0
     shift 3
     rm -f "$file"
@@ -84,17 +84,18 @@ run_until() {
     done
     MEM=""
     grep -aq "$marker" "$file" 2>/dev/null &&
-        MEM=$(mem_sample $pid "$kvm_ram_mib")
+        MEM=$(kvm_mem_sample $pid "$kvm_ram_mib")
     kill $pid 2>/dev/null
     wait $pid 2>/dev/null
     [ -n "$MEM" ]
 }
 
-# to_init MIB CMD...: one Linux run (MIB MiB of guest RAM) with its console on this shell's pipe;
+# kvm_to_init MIB CMD...: one Linux run (MIB MiB of guest RAM) with its
+# console on this shell's pipe;
 # sets INIT_MS (start to the guest init's first line, by the host's clock
 # as the line arrives), TOTAL_MS and CPU_S; MEM sampled at the "bench-rss"
 # line. Returns 1 unless the guest reached init and powered off.
-to_init() {
+kvm_to_init() {
     local mib=$1 line t0 t_init="" pid st
     shift
     rm -f "$tmp/con"
@@ -108,11 +109,11 @@ to_init() {
         case "$line" in
         *"pcvm-guest: init up"*) [ -n "$t_init" ] || t_init=$EPOCHREALTIME ;;
         *bench-rss*)
-            MEM=$(mem_sample "$(emu_pid $pid)" "$mib")
+            MEM=$(kvm_mem_sample "$(kvm_emu_pid $pid)" "$mib")
             ;;
         esac
         echo "$line"
-    done <"$tmp/con" >"$tmp/to_init.log"
+    done <"$tmp/con" >"$tmp/kvm_to_init.log"
     wait $pid
     st=$?
     local t1=$EPOCHREALTIME
@@ -124,9 +125,9 @@ to_init() {
                    c[1] + c[2] }')"
 }
 
-# mem_row NAME "HWM RSS RAM": a row of the memory table (the target
+# kvm_mem_row NAME "HWM RSS RAM": a row of the memory table (the target
 # column only for pcvm's rows).
-mem_row() {
+kvm_mem_row() {
     local name=$1 hwm rss ram
     read -r hwm rss ram <<<"$2"
     if [ -z "$hwm" ] || [ "$hwm" = 0 ]; then
@@ -210,15 +211,15 @@ kvm_section() {
             for _ in $(seq "$linux_runs"); do
                 case $e in
                 pcvm-direct)
-                    to_init 256 "$pcvm" -accel kvm -bios none -m 256 -nographic \
+                    kvm_to_init 256 "$pcvm" -accel kvm -bios none -m 256 -nographic \
                         -no-reboot -kernel "$kernel" -initrd "$img" \
                         -append "$append" ;;
                 pcvm-seabios)
-                    to_init 256 "$pcvm" -accel kvm -m 256 -nographic \
+                    kvm_to_init 256 "$pcvm" -accel kvm -m 256 -nographic \
                         -no-reboot -kernel "$kernel" -initrd "$img" \
                         -append "$append" ;;
                 qemu-kvm)
-                    to_init 256 qemu-system-x86_64 -accel kvm -m 256 \
+                    kvm_to_init 256 qemu-system-x86_64 -accel kvm -m 256 \
                         -nographic -no-reboot -kernel "$kernel" \
                         -initrd "$img" -append "$append" ;;
                 esac || { echo "$e: the guest did not reach init and power off" >&2; break; }
@@ -260,6 +261,8 @@ kvm_section() {
     local bin name pk qk _
     for bin in "$build"/bench/*.bin; do
         name=$(basename "$bin" .bin)
+        # (tbfill measures tcg-lite's block cache: nothing for KVM)
+        [ "$name" != tbfill ] || continue
         echo "bench: kvm $name" >&2
         : >"$tmp/pk"
         for _ in $(seq "$n"); do
@@ -307,23 +310,23 @@ kvm_section() {
         echo "bench: kvm memory" >&2
         local smp
         for smp in 1 2; do
-            if run_until "$tmp/sb.con" "$end" "$kvm_limit" "$pcvm" \
+            if kvm_run_until "$tmp/sb.con" "$end" "$kvm_limit" "$pcvm" \
                 -accel kvm -smp $smp -m $kvm_ram_mib -bios "$bios" \
                 -nographic -debugcon "file:$tmp/sb.con" \
                 -global isa-debugcon.iobase=0x402; then
-                mem_row "pcvm-kvm -smp $smp, SeaBIOS at \"$end\"" "$MEM" >>"$report"
+                kvm_mem_row "pcvm-kvm -smp $smp, SeaBIOS at \"$end\"" "$MEM" >>"$report"
             else
-                mem_row "pcvm-kvm -smp $smp, SeaBIOS at \"$end\"" "" >>"$report"
+                kvm_mem_row "pcvm-kvm -smp $smp, SeaBIOS at \"$end\"" "" >>"$report"
             fi
         done
         if [ $qemu_kvm = yes ]; then
-            if run_until "$tmp/sbq.con" "$end" "$kvm_limit" \
+            if kvm_run_until "$tmp/sbq.con" "$end" "$kvm_limit" \
                 qemu-system-x86_64 -accel kvm -m $kvm_ram_mib -nodefaults \
                 -display none -debugcon "file:$tmp/sbq.con" \
                 -global isa-debugcon.iobase=0x402; then
-                mem_row "QEMU-KVM, SeaBIOS at \"$end\"" "$MEM" >>"$report"
+                kvm_mem_row "QEMU-KVM, SeaBIOS at \"$end\"" "$MEM" >>"$report"
             else
-                mem_row "QEMU-KVM, SeaBIOS at \"$end\"" "" >>"$report"
+                kvm_mem_row "QEMU-KVM, SeaBIOS at \"$end\"" "" >>"$report"
             fi
         fi
     fi
@@ -338,7 +341,7 @@ kvm_section() {
         pid=$!
         sleep 2
         if kill -0 $pid 2>/dev/null; then
-            mem_row "pcvm-kvm -bios none, Linux amd64 loaded (2 s in; it cannot run here)" "$(mem_sample $pid 256)" >>"$report"
+            kvm_mem_row "pcvm-kvm -bios none, Linux amd64 loaded (2 s in; it cannot run here)" "$(kvm_mem_sample $pid 256)" >>"$report"
         fi
         kill $pid 2>/dev/null
         wait $pid 2>/dev/null
@@ -346,7 +349,7 @@ kvm_section() {
     if [ $linux = yes ]; then
         for e in pcvm-direct pcvm-seabios qemu-kvm; do
             [ -n "${lmem[$e]:-}" ] || continue
-            mem_row "$e, Linux at init (-m 256)" "${lmem[$e]}" >>"$report"
+            kvm_mem_row "$e, Linux at init (-m 256)" "${lmem[$e]}" >>"$report"
         done
     fi
     echo >>"$report"

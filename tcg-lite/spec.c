@@ -707,6 +707,9 @@ X86Handler *tb_specialize(const DecodedInsn *d, uint32_t hflags, int cc)
         h == op_cvt_5a || h == op_sse_logic || h == op_sse_int) {
         return tb_specialize_sse(d);
     }
+    if (h == op_x87) {
+        return tb_specialize_x87(d);
+    }
     if (h == op_movs || h == op_stos || h == op_lods || h == op_scas ||
         h == op_cmps) {
         return tb_specialize_string(d);

@@ -194,6 +194,31 @@ fast_ptr(X86Cpu *cpu, unsigned seg, uint64_t off, unsigned size, bool write)
     return (uint8_t *)(uintptr_t)(lin + e->addend);
 }
 
+/* fast_ptr for a read, which a read-only data segment or a readable code
+ * segment allows too (constants addressed through CS). */
+static inline __attribute__((always_inline)) const uint8_t *
+fast_read_ptr(X86Cpu *cpu, unsigned seg, uint64_t off, unsigned size)
+{
+    const X86Seg *s = &cpu->seg[seg];
+    const uint32_t f = s->flags;
+    /* Code: readable; data: expand-up. */
+    const uint32_t bad = (f & SEGF_CODE) ? 0 : SEGF_DC;
+    const uint32_t need = SEGF_P | SEGF_S | ((f & SEGF_CODE) ? SEGF_RW : 0);
+    if ((f & (need | bad)) != need || off + size - 1 > s->limit) {
+        return NULL;
+    }
+    uint32_t lin = (uint32_t)(s->base + off);
+    if ((lin & ~PAGE_MASK) > PAGE_SIZE - size) {
+        return NULL;
+    }
+    const TlbEntry *e = &cpu->tlb->e[cpu->cpl == 3 ? MMU_USER : MMU_SUPER]
+                                    [(lin >> PAGE_SHIFT) & (TLB_SIZE - 1)];
+    if (e->tag_read != (lin & PAGE_MASK)) {
+        return NULL;
+    }
+    return (const uint8_t *)(uintptr_t)(lin + e->addend);
+}
+
 /* cache.c */
 void *tb_alloc(TcgLite *t, size_t size);
 void tb_flush(TcgLite *t);
@@ -221,6 +246,8 @@ TcgBlock *tb_translate(TcgLite *t, X86Cpu *cpu, uint64_t lin, uint64_t phys,
 X86Handler *tb_specialize(const DecodedInsn *d, uint32_t hflags, int cc);
 /* sse.c: the fast form of an SSE arithmetic instruction, or NULL. */
 X86Handler *tb_specialize_sse(const DecodedInsn *d);
+/* x87.c: the fast form of an x87 instruction (op_x87), or NULL. */
+X86Handler *tb_specialize_x87(const DecodedInsn *d);
 /* string.c: the bulk form of a string instruction, or NULL. */
 X86Handler *tb_specialize_string(const DecodedInsn *d);
 /* The lazy-flags operation certainly in force after @d, given @cc before
