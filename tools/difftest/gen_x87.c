@@ -220,20 +220,11 @@ static uint64_t int_val(DtGen *g, unsigned size)
 
 /* --- addresses and setup stores --- */
 
-static uint32_t sbx_end(const DtGen *g)
-{
-    uint32_t end = g->lay->sbx_base + DT_SBX_SIZE;
-    if (end - 1 > g->data_limit) {
-        end = g->data_limit + 1;
-    }
-    return end;
-}
-
 /* @size bytes in the sandbox (within the data segments): aligned to
  * @align mostly, across a page boundary now and then. */
 static uint32_t x87_addr(DtGen *g, unsigned size, unsigned align)
 {
-    uint32_t lo = g->lay->sbx_base, end = sbx_end(g);
+    uint32_t lo = g->lay->sbx_base, end = (uint32_t)sbx_end(g);
     uint32_t a = lo + rn(g, end - lo - size + 1);
     if (chance(g, 8)) {
         uint32_t page = lo + DT_PAGE * (1 + rn(g, (end - lo) / DT_PAGE - 1));
@@ -249,12 +240,6 @@ static uint32_t x87_addr(DtGen *g, unsigned size, unsigned align)
 static uint32_t op_addr(DtGen *g, unsigned size, unsigned align)
 {
     return chance(g, 94) ? x87_addr(g, size, align) : pick_addr(g, size);
-}
-
-static bool in_sandbox(const DtGen *g, uint32_t addr, unsigned size)
-{
-    return addr >= g->lay->sbx_base && addr + size <= sbx_end(g) &&
-           addr + size > addr;
 }
 
 /* Store @len bytes of @p at @addr with setup MOVs. */
@@ -324,9 +309,10 @@ static Ea exact_at(DtGen *g, uint32_t addr)
     Ea e;
     memset(&e, 0, sizeof(e));
     e.mem = true;
-    if (addr < 0x10000 && chance(g, g->def32 ? 15 : 70)) {
+    e.as = 4;
+    if (addr < 0x10000 && chance(g, g->bits == 32 ? 15 : 70)) {
         /* (in 32-bit code too: a 16-bit offset wraps past 0xffff) */
-        e.a16 = true;
+        e.as = 2;
         e.rm = 6;
         e.disp = addr;
         e.disp_size = 2;
@@ -338,7 +324,7 @@ static Ea exact_at(DtGen *g, uint32_t addr)
         e.rm = (uint8_t)r;
         e.disp = (uint32_t)rnd(g);
         e.disp_size = 4;
-        set_reg32(g, r, addr - e.disp);
+        set_reg(g, r, 4, addr - e.disp);
         return e;
     }
     e.rm = 5;
@@ -369,12 +355,10 @@ static void op_mem(DtGen *g, unsigned esc, unsigned reg, const Ea *e,
                    unsigned os, bool setup)
 {
     if (!os && !setup && chance(g, 3)) {
-        os = g->def32 ? 2 : 4;
+        os = 6 - def_os(g);
     }
     ins_begin(g);
-    ea_prefixes(g, e, false, os);
-    byte(g, (uint8_t)(0xd8 + esc));
-    modrm(g, e, reg);
+    op_E(g, e, reg, os, false, 0xd8 + esc);
     if (setup) {
         setup_end(g);
     } else {
@@ -764,7 +748,7 @@ static void gen_trans(DtGen *g)
 }
 
 /* FXCH FINCSTP FDECSTP FFREE FFREEP FCMOVcc FNOP FST ST(i). */
-static void gen_stack(DtGen *g)
+static void gen_fstack(DtGen *g)
 {
     unsigned k = rn(g, 8);
     prepare(g, 2, 0);
@@ -1014,7 +998,7 @@ void gen_x87(DtGen *g)
     } else if (k < 80) {
         gen_trans(g);
     } else if (k < 87) {
-        gen_stack(g);
+        gen_fstack(g);
     } else if (k < 93) {
         gen_control(g);
     } else if (k < 98) {

@@ -73,7 +73,40 @@ uint32_t dt_interesting32(uint64_t *st, unsigned size)
     return v & size_mask32(size);
 }
 
-/* --- SSE operands --- */
+uint64_t dt_interesting64(uint64_t *st)
+{
+    static const uint64_t edges[] = {
+        0, 1, 2, 3, 4, 5, 7, 8, 9, 0xf, 0x10, 0x1f, 0x20, 0x3f, 0x40, 0x41,
+        0x7f, 0x80, 0x81, 0xfe, 0xff, 0x100, 0x7fff, 0x8000, 0xffff,
+        0x10000, 0x7fffffff, 0x80000000, 0x80000001, 0xfffffffe,
+        0xffffffff, 0x100000000ULL, 0x100000001ULL, 0x7fffffffffffffffULL,
+        0x8000000000000000ULL, 0x8000000000000001ULL, 0xfffffffffffffffeULL,
+        0xffffffffffffffffULL, 0xffffffff80000000ULL, 0x5555555555555555ULL,
+        0xaaaaaaaaaaaaaaaaULL, 0x0f0f0f0f0f0f0f0fULL, 0x123456789abcdef0ULL,
+        0x0000800000000000ULL, 0x00007fffffffffffULL,
+    };
+    switch (dt_rn(st, 6)) {
+    case 0:
+    case 1:
+        return edges[dt_rn(st, sizeof(edges) / sizeof(edges[0]))];
+    case 2: {
+        static const uint64_t top[] = {1ULL << 63, (1ULL << 63) - 1, ~0ULL,
+                                       0};
+        return top[dt_rn(st, 4)] + (dt_chance(st, 30) ? dt_rn(st, 3) - 1
+                                                       : 0);
+    }
+    case 3: {
+        uint64_t v = dt_rn(st, 256);
+        return dt_chance(st, 50) ? 0 - v : v;
+    }
+    case 4: /* a sign-extended imm32 */
+        return (uint64_t)(int64_t)(int32_t)dt_rnd(st);
+    default:
+        return dt_rnd(st);
+    }
+}
+
+/* --- floating-point operands --- */
 
 uint32_t dt_f32_val(uint64_t *st)
 {
