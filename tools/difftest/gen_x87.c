@@ -151,56 +151,6 @@ static X80 x80_val(DtGen *g)
     }
 }
 
-static uint32_t f32_val(DtGen *g)
-{
-    static const uint32_t edges[] = {
-        0x00000000, 0x80000000, 0x00000001, 0x80000001, 0x007fffff,
-        0x00400000, 0x00800000, 0x80800000, 0x7f7fffff, 0xff7fffff,
-        0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000, 0x7f800001,
-        0xff812345, 0x7fc12345, 0x3f800000, 0xbf800000, 0x3fc00000,
-        0x40000000, 0x3f000000, 0x4f000000, 0xcf000000, 0x5f000000,
-        0xdf000000, 0x3effffff, 0x3f7fffff, 0x4b000000, 0x46fffe00,
-        0xc7000000, 0x40490fdb,
-    };
-    switch (rn(g, 4)) {
-    case 0:
-        return edges[rn(g, sizeof(edges) / sizeof(edges[0]))];
-    case 1:
-        return (uint32_t)(rnd(g) & 0x807fffff) | (0x78 + rn(g, 16)) << 23;
-    case 2:
-        return (uint32_t)(rnd(g) & 0x807fffff) |
-               (chance(g, 50) ? rn(g, 3) : 0xfc + rn(g, 4)) << 23;
-    default:
-        return (uint32_t)rnd(g);
-    }
-}
-
-static uint64_t f64_val(DtGen *g)
-{
-    static const uint64_t edges[] = {
-        0, 0x8000000000000000ULL, 1, 0x8000000000000001ULL,
-        0x000fffffffffffffULL, 0x0010000000000000ULL, 0x7fefffffffffffffULL,
-        0x7ff0000000000000ULL, 0xfff0000000000000ULL, 0x7ff8000000000000ULL,
-        0xfff8000000000000ULL, 0x7ff0000000000001ULL, 0xfff4000012345678ULL,
-        0x3ff0000000000000ULL, 0xbff0000000000000ULL, 0x3ff8000000000000ULL,
-        0x41e0000000000000ULL, 0xc1e0000000000000ULL, 0x43e0000000000000ULL,
-        0xc3e0000000000000ULL, 0x3fe0000000000000ULL, 0x4330000000000000ULL,
-        0x400921fb54442d18ULL, 0x3fe921fb54442d18ULL,
-    };
-    switch (rn(g, 4)) {
-    case 0:
-        return edges[rn(g, sizeof(edges) / sizeof(edges[0]))];
-    case 1:
-        return (rnd(g) & 0x800fffffffffffffULL) |
-               (uint64_t)(0x3f0 + rn(g, 32)) << 52;
-    case 2:
-        return (rnd(g) & 0x800fffffffffffffULL) |
-               (uint64_t)(chance(g, 50) ? rn(g, 3) : 0x7fc + rn(g, 4)) << 52;
-    default:
-        return rnd(g);
-    }
-}
-
 static uint64_t int_val(DtGen *g, unsigned size)
 {
     if (size < 8) {
@@ -452,7 +402,7 @@ static void push_value(DtGen *g)
         static const uint8_t size[] = {4, 8, 2, 4, 8};
         unsigned f = rn(g, 5);
         uint32_t addr = x87_addr(g, size[f], size[f]);
-        uint64_t v = f == 0 ? f32_val(g) : f == 1 ? f64_val(g)
+        uint64_t v = f == 0 ? dt_f32_val(&g->rng) : f == 1 ? dt_f64_val(&g->rng)
                                                   : int_val(g, size[f]);
         store_u64(g, addr, v, size[f]);
         Ea e = mem_at(g, addr, 0);
@@ -532,7 +482,7 @@ static void gen_arith_mem(DtGen *g)
     prepare(g, 1, 0);
     uint32_t addr = op_addr(g, sz, sz);
     if (chance(g, 80)) {
-        uint64_t v = esc == 0 ? f32_val(g) : esc == 4 ? f64_val(g)
+        uint64_t v = esc == 0 ? dt_f32_val(&g->rng) : esc == 4 ? dt_f64_val(&g->rng)
                                                       : int_val(g, sz);
         store_u64(g, addr, v, sz);
     }
@@ -597,8 +547,8 @@ static void gen_load(DtGen *g)
     uint32_t addr = op_addr(g, sz, sz > 8 ? 8 : sz);
     if (chance(g, 85)) {
         switch (k) {
-        case 0: store_u64(g, addr, f32_val(g), 4); break;
-        case 1: store_u64(g, addr, f64_val(g), 8); break;
+        case 0: store_u64(g, addr, dt_f32_val(&g->rng), 4); break;
+        case 1: store_u64(g, addr, dt_f64_val(&g->rng), 8); break;
         case 2:
         case 7: store_x80(g, addr, x80_val(g)); break;
         case 6: store_bcd(g, addr); break;

@@ -118,7 +118,8 @@ uint32_t dt_f32_val(uint64_t *st)
         0xbf800000, 0x3fc00000, 0x40000000, 0x3f000000, 0x40400000,
         0x4f000000, 0xcf000000, 0x4effffff, 0xcf000001, 0x5f000000,
         0xdf000000, 0x3effffff, 0x3f7fffff, 0x4b000000, 0x4b7fffff,
-        0x34000000, 0x0c800000, 0x7e800000, 0x00fffffe,
+        0x34000000, 0x0c800000, 0x7e800000, 0x00fffffe, 0x46fffe00,
+        0xc7000000, 0x40490fdb,
     };
     switch (dt_rn(st, 5)) {
     case 0:
@@ -129,7 +130,7 @@ uint32_t dt_f32_val(uint64_t *st)
                (0x78 + dt_rn(st, 16)) << 23;
     case 3: /* tiny or huge */
         return (uint32_t)(dt_rnd(st) & 0x807fffff) |
-               (dt_chance(st, 50) ? dt_rn(st, 3) : 0xfc + dt_rn(st, 3))
+               (dt_chance(st, 50) ? dt_rn(st, 3) : 0xfc + dt_rn(st, 4))
                    << 23;
     default:
         return (uint32_t)dt_rnd(st);
@@ -149,6 +150,7 @@ uint64_t dt_f64_val(uint64_t *st)
         0xc3e0000000000000ULL, 0x47efffffe0000000ULL, 0x47f0000000000000ULL,
         0x36a0000000000000ULL, 0x3690000000000000ULL, 0x380fffffe0000000ULL,
         0x3810000000000000ULL, 0x3fe0000000000000ULL, 0x4330000000000000ULL,
+        0x400921fb54442d18ULL, 0x3fe921fb54442d18ULL,
     };
     switch (dt_rn(st, 5)) {
     case 0:

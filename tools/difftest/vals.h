@@ -19,8 +19,9 @@ uint32_t dt_interesting32(uint64_t *st, unsigned size);
 /* The same for 8 bytes. */
 uint64_t dt_interesting64(uint64_t *st);
 
-/* SSE operands: float32 and float64 edge cases (zeros, denormals,
- * infinities, NaNs, integer-conversion limits, values near 1), 16 bytes
+/* SSE and x87 operands: float32 and float64 edge cases (zeros,
+ * denormals, infinities, NaNs, integer-conversion limits, values near 1,
+ * pi), 16 bytes
  * of lanes of one kind, and MXCSR settings (rounding, DAZ, FZ, now and
  * then unmasked exceptions and sticky flags). */
 uint32_t dt_f32_val(uint64_t *st);
