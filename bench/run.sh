@@ -3,7 +3,7 @@
 # interpreter, pcvm's tcg-lite, QEMU's TCG and Bochs.
 #
 #   bench/run.sh [--build DIR] [--runs N] [--linux-runs N] [--mib N]
-#                [--only cpu|linux|job]... [--no-peers]
+#                [--only cpu|mem|linux|job]... [--no-peers]
 #
 # CPU-bound guests (bench/guest/*.asm, 64 KiB ROMs booted as the BIOS of
 # each emulator, all with a Core 2 class CPU): the exact instruction count
@@ -16,6 +16,12 @@
 # guest MIPS = instructions / (median CPU time - the engine's start-up
 # cost), the start-up cost being the median of the empty guest (null).
 # The same count serves the peers: they run the same instructions.
+#
+# Memory (mem): the peak RSS of pcvm (tcg-lite) and of QEMU's TCG on
+# bench/guest/tbfill.asm, which makes far more distinct blocks than
+# tcg-lite's default 32 MiB block cache holds, and the part of it beyond
+# the resident guest RAM (the anonymous mapping of exactly -m MiB, read
+# from /proc/PID/smaps while it runs).
 #
 # Linux (build/guest/i386 from scripts/fetch-guest): boot to init and
 # power off, wall and CPU time; and a userland job in the busybox guest (gzip and
@@ -45,7 +51,7 @@ while [ $# -gt 0 ]; do
     *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
-[ -n "$only" ] || only="cpu linux job"
+[ -n "$only" ] || only="cpu mem linux job"
 want() { case " $only " in *" $1 "*) return 0 ;; esac; return 1; }
 
 pcvm=$build/pcvm
@@ -248,7 +254,7 @@ fi
 # --- Linux ------------------------------------------------------------------
 
 linux_ready=no
-if want linux || want job; then
+if want linux || want job || want mem; then
     if "$top/scripts/fetch-guest" i386 "$build/guest/i386" >"$tmp/fetch.log" 2>&1; then
         linux_ready=yes
         kernel=$build/guest/i386/vmlinuz
@@ -293,6 +299,100 @@ linux_run() {
     fi
     echo "$WALL_NS $CPU_NS"
 }
+
+# --- memory -------------------------------------------------------------------
+
+# peak_mem MIB CMD...: run CMD (no input, output discarded) in the
+# background, looking at /proc every 20 ms; prints "PEAK_KIB RAM_KIB":
+# its peak RSS (VmHWM, which only grows) and the resident part of its
+# guest RAM (the anonymous mapping of MIB MiB - or a little more, where
+# the kernel merged a small neighbour into it) at the last look.
+# Returns CMD's status.
+peak_mem() {
+    local mib=$1 pid h r hwm="" ram=0
+    shift
+    "$@" </dev/null >/dev/null 2>&1 &
+    pid=$!
+    while [ -r "/proc/$pid/status" ] &&
+        ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null; do
+        h=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null)
+        r=$(awk -v k=$((mib * 1024)) '
+            /^[0-9a-f]+-[0-9a-f]+ / {anon = ($6 == ""); m = 0}
+            /^Size:/ {m = anon && $2 >= k && $2 <= k + 2048}
+            /^Rss:/ && m {print $2; exit}' "/proc/$pid/smaps" 2>/dev/null)
+        [ -n "$h" ] && hwm=$h
+        [ -n "$r" ] && ram=$r
+        sleep 0.02
+    done
+    wait "$pid"
+    local st=$?
+    echo "$hwm $ram"
+    return $st
+}
+
+if want mem; then
+    mib_ram=24
+    fill=$build/bench/tbfill.bin
+    [ -f "$fill" ] || { echo "bench/run.sh: no $fill (make bench builds it)" >&2; exit 2; }
+    echo "## Memory: a full block cache" >>"$report"
+    echo >>"$report"
+    echo "tbfill (bench/guest/tbfill.asm: 16384 entry points into 16 KiB of INC EAX, each the start of a block of up to 64 instructions, twice; about 95 MiB of tcg-lite blocks a round, so the default 32 MiB cache fills and is flushed about three times a round), -m $mib_ram. Peak RSS (VmHWM) and, beyond the resident guest RAM, what the emulator itself holds; MiB." >>"$report"
+    echo >>"$report"
+    echo "| engine | peak RSS | guest RAM resident | beyond guest RAM |" >>"$report"
+    echo "| --- | ---: | ---: | ---: |" >>"$report"
+    # mem_row LABEL CMD...
+    mem_row() {
+        local label=$1 out
+        shift
+        echo "bench: mem, $label" >&2
+        out=$(peak_mem "$mib_ram" "$@")
+        local st=$?
+        read -r h r <<<"$out"
+        if [ "$st" -ne "${mem_ok:-1}" ] || [ -z "$h" ]; then
+            echo "| $label | failed (status $st) | | |" >>"$report"
+            return
+        fi
+        echo "| $label | $(awk -v k="$h" 'BEGIN {printf "%.1f", k / 1024}') | $(awk -v k="$r" 'BEGIN {printf "%.1f", k / 1024}') | $(awk -v h="$h" -v r="$r" 'BEGIN {printf "%.1f", (h - r) / 1024}') |" >>"$report"
+    }
+    mem_row "tcg-lite (32 MiB block cache, the default)" "$pcvm" -accel tcg \
+        -cpu core2duo -m $mib_ram -bios "$fill" -nographic -debugcon null \
+        -device isa-debug-exit
+    mem_row "tcg-lite, -accel tcg,tb-size=8M" "$pcvm" -accel tcg,tb-size=8M \
+        -cpu core2duo -m $mib_ram -bios "$fill" -nographic -debugcon null \
+        -device isa-debug-exit
+    if [ $have_qemu = yes ]; then
+        mem_row "QEMU TCG (its default code buffer, 1 GiB, not full here)" \
+            qemu-system-x86_64 -accel tcg -cpu core2duo -m $mib_ram \
+            -nodefaults -display none -bios "$fill" -debugcon null \
+            -device isa-debug-exit,iobase=0xf4,iosize=4
+        mem_row "QEMU TCG, -accel tcg,tb-size=32" \
+            qemu-system-x86_64 -accel tcg,tb-size=32 -cpu core2duo \
+            -m $mib_ram -nodefaults -display none -bios "$fill" \
+            -debugcon null -device isa-debug-exit,iobase=0xf4,iosize=4
+    fi
+    echo >>"$report"
+    if [ $linux_ready = yes ]; then
+        printf '#!/bin/sh\necho bench-done\n' >"$tmp/mem.sh"
+        make_initrd "$tmp/mem.sh" "$tmp/mem.img"
+        echo "Linux, boot to init and power off (as below), -m 256: on the way tcg-lite translates about a million guest instructions, three times what its 32 MiB block cache holds, so the cache fills and is flushed." >>"$report"
+        echo >>"$report"
+        echo "| engine | peak RSS | guest RAM resident | beyond guest RAM |" >>"$report"
+        echo "| --- | ---: | ---: | ---: |" >>"$report"
+        mib_ram=256
+        linux_args="-m 256 -nographic -no-reboot -kernel $kernel -initrd $tmp/mem.img"
+        # (status 0: powered off)
+        mem_ok=0
+        # shellcheck disable=SC2086
+        mem_row "tcg-lite" "$pcvm" -accel tcg $linux_args \
+            -append "console=ttyS0 pcvm.test=1"
+        if [ $have_qemu = yes ]; then
+            # shellcheck disable=SC2086
+            mem_row "QEMU TCG" qemu-system-x86_64 -accel tcg $linux_args \
+                -append "console=ttyS0 pcvm.test=1"
+        fi
+        echo >>"$report"
+    fi
+fi
 
 linux_engines="interp tcg"
 [ $have_qemu = yes ] && linux_engines="$linux_engines qemu"

@@ -18,6 +18,8 @@ struct Clock {
     Timer **heap;
     int heap_len;
     int heap_cap;
+    void (*deadline_hook)(void *opaque);
+    void *deadline_opaque;
 };
 
 int64_t host_monotonic_ns(void)
@@ -189,9 +191,17 @@ void timer_init(Timer *t, Clock *c, TimerCallback *cb, void *opaque,
     t->name = name;
 }
 
+void clock_set_deadline_hook(Clock *c, void (*hook)(void *opaque),
+                             void *opaque)
+{
+    c->deadline_hook = hook;
+    c->deadline_opaque = opaque;
+}
+
 void timer_mod(Timer *t, int64_t expire_ns)
 {
     Clock *c = t->clock;
+    int64_t earliest = c->heap_len ? c->heap[0]->expire_ns : CLOCK_NEVER;
     if (t->heap_index >= 0) {
         heap_remove(c, t);
     }
@@ -207,6 +217,9 @@ void timer_mod(Timer *t, int64_t expire_ns)
     c->heap_len++;
     heap_place(c, c->heap_len - 1, t);
     heap_sift_up(c, c->heap_len - 1);
+    if (expire_ns < earliest && c->deadline_hook) {
+        c->deadline_hook(c->deadline_opaque);
+    }
 }
 
 void timer_del(Timer *t)

@@ -68,6 +68,12 @@ void timer_init(Timer *t, Clock *c, TimerCallback *cb, void *opaque,
                 const char *name);
 /* Arm (or re-arm) @t to fire at absolute virtual time @expire_ns. */
 void timer_mod(Timer *t, int64_t expire_ns);
+/* @hook runs whenever timer_mod arms a deadline earlier than every pending
+ * one: a device armed a timer while a vCPU runs a slice that was cut to
+ * the old earliest deadline, and the accelerator must end that slice early
+ * to meet the new one. */
+void clock_set_deadline_hook(Clock *c, void (*hook)(void *opaque),
+                             void *opaque);
 void timer_del(Timer *t);
 static inline bool timer_pending(const Timer *t) { return t->heap_index >= 0; }
 

@@ -24,8 +24,20 @@ typedef struct TcgState {
     X86Cpu **cpus;
     int ncpus;
     int next;      /* round-robin start */
+    int running;   /* the vCPU in x86_cpu_exec, or -1 */
     TcgLite *tcg;  /* NULL: the bare interpreter */
 } TcgState;
+
+/* A device armed a timer earlier than the slice's deadline (clock.h):
+ * the running vCPU stops after the current instruction, and tcg_run
+ * cuts the slice to the new deadline. */
+static void tcg_deadline_moved(void *opaque)
+{
+    TcgState *s = opaque;
+    if (s->running >= 0) {
+        x86_cpu_kick(s->cpus[s->running]);
+    }
+}
 
 static int tcg_init(Machine *m, char *err, size_t errlen)
 {
@@ -59,6 +71,8 @@ static int tcg_init(Machine *m, char *err, size_t errlen)
         s->ncpus++;
     }
     m->accel_state = s;
+    s->running = -1;
+    clock_set_deadline_hook(m->clock, tcg_deadline_moved, s);
     if (!cfg->accel_interp) {
         s->tcg = tcg_lite_new(m->as, &m->log, (size_t)cfg->accel_tb_size);
         if (!s->tcg) {
@@ -81,6 +95,7 @@ static void tcg_destroy(Machine *m)
     if (!s) {
         return;
     }
+    clock_set_deadline_hook(m->clock, NULL, NULL);
     tcg_lite_free(s->tcg);
     for (int i = 0; i < s->ncpus; i++) {
         x86_cpu_free(s->cpus[i]);
@@ -125,6 +140,11 @@ static AccelRunResult tcg_run(Machine *m, int64_t deadline)
         int i = s->next;
         X86Cpu *cpu = s->cpus[i];
         uint64_t budget = TCG_SLICE_INSNS;
+        /* The last turn may have armed an earlier timer. */
+        int64_t first = clock_next_deadline(m->clock);
+        if (first < deadline) {
+            deadline = first;
+        }
         if (icount) {
             int64_t now = clock_now(m->clock);
             if (now >= deadline) {
@@ -138,7 +158,9 @@ static AccelRunResult tcg_run(Machine *m, int64_t deadline)
         }
         s->next = (i + 1) % s->ncpus;
         m->current_cpu = i;
+        s->running = i;
         X86ExitReason r = x86_cpu_exec(cpu, budget);
+        s->running = -1;
         if (r == X86_EXIT_TRIPLE_FAULT) {
             machine_triple_fault(m, i);
             return ACCEL_EVENT;
@@ -150,7 +172,7 @@ static AccelRunResult tcg_run(Machine *m, int64_t deadline)
         if (idle_turns >= s->ncpus) {
             return ACCEL_IDLE;
         }
-        if (!icount && s->next == 0 && clock_now(m->clock) >= deadline) {
+        if (!icount && clock_now(m->clock) >= deadline) {
             return ACCEL_RAN;
         }
     }

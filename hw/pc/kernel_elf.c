@@ -2,9 +2,10 @@
  * header, program header) and its i386 and x86-64 supplements. */
 #include "hw/pc/kernel_elf.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "core/error.h"
 
 #define EI_CLASS 4
 #define EI_DATA 5
@@ -25,18 +26,6 @@ static uint64_t get(const uint8_t *p, unsigned n)
     return v;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 bool kernel_elf_probe(const uint8_t *p, size_t size)
 {
     return size >= 16 && !memcmp(p, "\177ELF", 4);
@@ -48,18 +37,18 @@ int kernel_elf_parse(const uint8_t *elf, size_t size, KernelElf *out,
     memset(out, 0, sizeof(*out));
     if (!kernel_elf_probe(elf, size) || elf[EI_DATA] != ELFDATA2LSB ||
         (elf[EI_CLASS] != ELFCLASS32 && elf[EI_CLASS] != ELFCLASS64)) {
-        return fail(err, errlen, "not a little-endian ELF file");
+        return error_set(err, errlen, "not a little-endian ELF file");
     }
     bool is64 = elf[EI_CLASS] == ELFCLASS64;
     /* Field offsets and sizes of the two classes. */
     unsigned ehsize = is64 ? 64 : 52, w = is64 ? 8 : 4;
     if (size < ehsize) {
-        return fail(err, errlen, "truncated ELF header");
+        return error_set(err, errlen, "truncated ELF header");
     }
     unsigned machine = (unsigned)get(elf + 18, 2);
     if (get(elf + 16, 2) != ET_EXEC ||
         machine != (is64 ? EM_X86_64 : EM_386)) {
-        return fail(err, errlen, "not an x86 ELF executable");
+        return error_set(err, errlen, "not an x86 ELF executable");
     }
     uint64_t entry = get(elf + 24, w);
     uint64_t phoff = get(elf + 24 + w, w);
@@ -68,7 +57,7 @@ int kernel_elf_parse(const uint8_t *elf, size_t size, KernelElf *out,
     unsigned want = is64 ? 56 : 32;
     if (phentsize != want || phnum == 0 || phoff > size ||
         (uint64_t)phnum * want > size - phoff) {
-        return fail(err, errlen, "bad program header table");
+        return error_set(err, errlen, "bad program header table");
     }
     out->is64 = is64;
     out->entry = entry;
@@ -92,7 +81,7 @@ int kernel_elf_parse(const uint8_t *elf, size_t size, KernelElf *out,
         }
         if (off > size || filesz > size - off || memsz < filesz ||
             paddr + memsz < paddr) {
-            return fail(err, errlen, "bad PT_LOAD segment %u", i);
+            return error_set(err, errlen, "bad PT_LOAD segment %u", i);
         }
         if (memsz == 0) {
             continue;
@@ -100,12 +89,12 @@ int kernel_elf_parse(const uint8_t *elf, size_t size, KernelElf *out,
         for (int j = 0; j < out->nsegs; j++) {
             const KernelElfSeg *s = &out->seg[j];
             if (paddr < s->paddr + s->memsz && s->paddr < paddr + memsz) {
-                return fail(err, errlen, "PT_LOAD segment %u overlaps "
+                return error_set(err, errlen, "PT_LOAD segment %u overlaps "
                                          "another", i);
             }
         }
         if (out->nsegs == KERNEL_ELF_MAX_SEGS) {
-            return fail(err, errlen, "more than %d PT_LOAD segments",
+            return error_set(err, errlen, "more than %d PT_LOAD segments",
                         KERNEL_ELF_MAX_SEGS);
         }
         out->seg[out->nsegs++] = (KernelElfSeg){paddr, elf + off, filesz,
@@ -118,7 +107,7 @@ int kernel_elf_parse(const uint8_t *elf, size_t size, KernelElf *out,
         }
     }
     if (out->nsegs == 0) {
-        return fail(err, errlen, "no PT_LOAD segment");
+        return error_set(err, errlen, "no PT_LOAD segment");
     }
     return 0;
 }

@@ -1,24 +1,13 @@
 /* Host-side decompression of a bzImage payload: see kernel_unpack.h. */
 #include "hw/pc/kernel_unpack.h"
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
+#include "core/error.h"
 
 /* gzip (RFC 1952) through zlib: one member, exactly @size bytes. */
 static int unpack_gzip(const uint8_t *in, size_t len, uint8_t *out,
@@ -27,7 +16,7 @@ static int unpack_gzip(const uint8_t *in, size_t len, uint8_t *out,
     z_stream z;
     memset(&z, 0, sizeof(z));
     if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) {
-        return fail(err, errlen, "gzip: cannot start zlib");
+        return error_set(err, errlen, "gzip: cannot start zlib");
     }
     int rc = Z_OK;
     size_t in_done = 0, out_done = 0;
@@ -49,7 +38,7 @@ static int unpack_gzip(const uint8_t *in, size_t len, uint8_t *out,
     }
     inflateEnd(&z);
     if (rc != Z_STREAM_END || out_done != size) {
-        return fail(err, errlen, "gzip: corrupt or truncated payload");
+        return error_set(err, errlen, "gzip: corrupt or truncated payload");
     }
     return 0;
 }
@@ -71,12 +60,12 @@ int kernel_unpack(const uint8_t *in, size_t len, size_t max, uint8_t **out,
     *out = NULL;
     *outlen = 0;
     if (len < 16) {
-        return fail(err, errlen, "the payload is too short");
+        return error_set(err, errlen, "the payload is too short");
     }
     size_t size = (size_t)in[len - 4] | (size_t)in[len - 3] << 8 |
                   (size_t)in[len - 2] << 16 | (size_t)in[len - 1] << 24;
     if (size == 0 || size > max) {
-        return fail(err, errlen, "the payload says it unpacks to %zu bytes",
+        return error_set(err, errlen, "the payload says it unpacks to %zu bytes",
                     size);
     }
     bool gzip = in[0] == 0x1f && in[1] == 0x8b;
@@ -84,16 +73,16 @@ int kernel_unpack(const uint8_t *in, size_t len, size_t max, uint8_t **out,
     if (!gzip && !xz) {
         for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
             if (!memcmp(in, others[i].magic, others[i].n)) {
-                return fail(err, errlen, "a %s-compressed kernel (pcvm "
+                return error_set(err, errlen, "a %s-compressed kernel (pcvm "
                                          "unpacks gzip and xz)",
                             others[i].name);
             }
         }
-        return fail(err, errlen, "unknown payload compression");
+        return error_set(err, errlen, "unknown payload compression");
     }
     uint8_t *buf = malloc(size);
     if (!buf) {
-        return fail(err, errlen, "out of memory (%zu bytes)", size);
+        return error_set(err, errlen, "out of memory (%zu bytes)", size);
     }
     int rc = gzip ? unpack_gzip(in, len, buf, size, err, errlen)
                   : kernel_unpack_xz(in, len - 4, buf, size, err, errlen);

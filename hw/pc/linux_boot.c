@@ -1,10 +1,11 @@
 /* Linux bzImage preparation: see linux_boot.h. */
 #include "hw/pc/linux_boot.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/error.h"
 
 /* Setup header offsets (boot.rst, "The real-mode kernel header"). */
 #define HDR_SETUP_SECTS 0x1f1
@@ -44,18 +45,6 @@ static void put32(uint8_t *p, uint32_t v)
     put16(p + 2, v >> 16);
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 int linux_boot_probe(const uint8_t *image, size_t size)
 {
     return size >= HDR_END && !memcmp(image + HDR_HEADER, "HdrS", 4);
@@ -75,31 +64,31 @@ int linux_boot_prepare(const uint8_t *image, size_t image_size,
 {
     memset(out, 0, sizeof(*out));
     if (!linux_boot_probe(image, image_size)) {
-        return fail(err, errlen, "not a Linux kernel image (no boot-protocol "
+        return error_set(err, errlen, "not a Linux kernel image (no boot-protocol "
                                  "header; multiboot kernels are detected "
                                  "separately)");
     }
     uint16_t protocol = get16(image + HDR_VERSION);
     if (protocol < 0x202) {
-        return fail(err, errlen, "boot protocol %u.%02u is too old (2.02 or "
+        return error_set(err, errlen, "boot protocol %u.%02u is too old (2.02 or "
                                  "later needed)", protocol >> 8,
                     protocol & 0xff);
     }
     if (!(image[HDR_LOADFLAGS] & LOADED_HIGH)) {
-        return fail(err, errlen, "a zImage (loaded low) is not supported; "
+        return error_set(err, errlen, "a zImage (loaded low) is not supported; "
                                  "use a bzImage");
     }
     unsigned sects = image[HDR_SETUP_SECTS] ? image[HDR_SETUP_SECTS] : 4;
     uint32_t setup_size = (sects + 1) * 512;
     if (setup_size >= image_size || setup_size > LINUX_CMDLINE_ADDR -
                                                      LINUX_SETUP_ADDR) {
-        return fail(err, errlen, "setup code of %u bytes does not fit",
+        return error_set(err, errlen, "setup code of %u bytes does not fit",
                     setup_size);
     }
     uint32_t kernel_size = (uint32_t)(image_size - setup_size);
     if (image_size > 0xffffffffULL ||
         LINUX_KERNEL_ADDR + (uint64_t)kernel_size > ram_below_4g) {
-        return fail(err, errlen, "the kernel (%u bytes) does not fit in RAM "
+        return error_set(err, errlen, "the kernel (%u bytes) does not fit in RAM "
                                  "at 1 MiB", kernel_size);
     }
 
@@ -107,11 +96,11 @@ int linux_boot_prepare(const uint8_t *image, size_t image_size,
     uint32_t cmd_max = protocol >= 0x206 ? get32(image + HDR_CMDLINE_SIZE)
                                          : 255;
     if (cmd_len > cmd_max) {
-        return fail(err, errlen, "the command line has %zu characters; this "
+        return error_set(err, errlen, "the command line has %zu characters; this "
                                  "kernel takes at most %u", cmd_len, cmd_max);
     }
     if (cmd_len + 1 > 0x10000 - 0x200) {
-        return fail(err, errlen, "the command line is too long");
+        return error_set(err, errlen, "the command line is too long");
     }
 
     uint32_t initrd_addr = 0;
@@ -126,7 +115,7 @@ int linux_boot_prepare(const uint8_t *image, size_t image_size,
         }
         uint64_t kernel_end = LINUX_KERNEL_ADDR + (uint64_t)kernel_size;
         if (initrd_size > max || ((max - initrd_size) & ~4095ULL) < kernel_end) {
-            return fail(err, errlen, "the initrd (%zu bytes) does not fit in "
+            return error_set(err, errlen, "the initrd (%zu bytes) does not fit in "
                                      "RAM above the kernel", initrd_size);
         }
         initrd_addr = (uint32_t)((max - initrd_size) & ~4095ULL);
@@ -136,7 +125,7 @@ int linux_boot_prepare(const uint8_t *image, size_t image_size,
     out->cmdline = malloc(cmd_len + 1);
     if (!out->setup || !out->cmdline) {
         linux_boot_free(out);
-        return fail(err, errlen, "out of memory");
+        return error_set(err, errlen, "out of memory");
     }
     memcpy(out->setup, image, setup_size);
     memcpy(out->cmdline, cmdline ? cmdline : "", cmd_len + 1);

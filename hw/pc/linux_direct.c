@@ -1,11 +1,11 @@
 /* Direct boot of a Linux bzImage, without firmware: see linux_direct.h. */
 #include "hw/pc/linux_direct.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/error.h"
 #include "hw/pc/kernel_unpack.h"
 #include "hw/pc/linux_boot.h"
 
@@ -47,18 +47,6 @@ static void put_le(uint8_t *p, uint64_t v, unsigned n)
     for (unsigned i = 0; i < n; i++) {
         p[i] = v >> (8 * i);
     }
-}
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
 }
 
 void linux_direct_free(LinuxDirect *ld)
@@ -197,13 +185,13 @@ static int load_elf(LinuxDirect *out, const KernelElf *elf, uint64_t top,
                     char *err, size_t errlen)
 {
     if (elf->lo < LD_KERNEL_ADDR || elf->hi > top) {
-        return fail(err, errlen, "the kernel's segments (%#llx-%#llx) are "
+        return error_set(err, errlen, "the kernel's segments (%#llx-%#llx) are "
                                  "not in RAM between 1 MiB and %#llx",
                     (unsigned long long)elf->lo,
                     (unsigned long long)elf->hi, (unsigned long long)top);
     }
     if (elf->entry < elf->lo || elf->entry >= elf->hi) {
-        return fail(err, errlen, "the entry point %#llx is outside the "
+        return error_set(err, errlen, "the entry point %#llx is outside the "
                                  "kernel", (unsigned long long)elf->entry);
     }
     for (int i = 0; i < elf->nsegs; i++) {
@@ -231,7 +219,7 @@ static int unpack_payload(LinuxDirect *out, const uint8_t *image,
     size_t kernel_size = image_size - setup_size;
     if (protocol < 0x208 || len == 0 || off > kernel_size ||
         len > kernel_size - off) {
-        return fail(why, wl, "no payload to unpack");
+        return error_set(why, wl, "no payload to unpack");
     }
     size_t size;
     if (kernel_unpack(image + setup_size + off, len, LD_UNPACK_MAX,
@@ -273,16 +261,16 @@ static int prepare_kernel(const LinuxDirectConfig *cfg, LinuxDirect *out,
         return 0;
     }
     if (!linux_boot_probe(image, cfg->image_size)) {
-        return fail(err, errlen, "not a Linux bzImage nor an ELF vmlinux");
+        return error_set(err, errlen, "not a Linux bzImage nor an ELF vmlinux");
     }
     uint16_t protocol = get16(image + HDR_VERSION);
     if (protocol < 0x206) {
-        return fail(err, errlen, "boot protocol %u.%02u is too old for "
+        return error_set(err, errlen, "boot protocol %u.%02u is too old for "
                                  "direct boot (2.06 or later needed)",
                     protocol >> 8, protocol & 0xff);
     }
     if (!(image[HDR_LOADFLAGS] & LOADFLAG_LOADED_HIGH)) {
-        return fail(err, errlen, "a zImage (loaded low) is not supported; "
+        return error_set(err, errlen, "a zImage (loaded low) is not supported; "
                                  "use a bzImage");
     }
     *hdr_end = HDR_HEADER + image[HDR_JUMP + 1];
@@ -293,7 +281,7 @@ static int prepare_kernel(const LinuxDirectConfig *cfg, LinuxDirect *out,
     uint32_t setup_size = (sects + 1) * 512;
     if (setup_size >= cfg->image_size || cfg->image_size > 0xffffffffULL ||
         setup_size < *hdr_end) {
-        return fail(err, errlen, "the setup code (%u bytes) does not fit "
+        return error_set(err, errlen, "the setup code (%u bytes) does not fit "
                                  "the image", setup_size);
     }
     out->protocol = protocol;
@@ -324,7 +312,7 @@ static int prepare_kernel(const LinuxDirectConfig *cfg, LinuxDirect *out,
     }
     uint64_t kaddr = choose_kernel_addr(image, protocol, init_size, top);
     if (kaddr > top || init_size > top - kaddr) {
-        return fail(err, errlen, "the kernel needs %llu MiB from %#llx; RAM "
+        return error_set(err, errlen, "the kernel needs %llu MiB from %#llx; RAM "
                                  "below 4 GiB ends at %#llx",
                     (unsigned long long)((init_size + MIB - 1) / MIB),
                     (unsigned long long)kaddr, (unsigned long long)top);
@@ -359,7 +347,7 @@ int linux_direct_prepare(const LinuxDirectConfig *cfg, LinuxDirect *out,
     }
     if (cmd_len > cmd_max) {
         linux_direct_free(out);
-        return fail(err, errlen, "the command line has %zu characters; this "
+        return error_set(err, errlen, "the command line has %zu characters; this "
                                  "kernel takes at most %u", cmd_len, cmd_max);
     }
 
@@ -375,7 +363,7 @@ int linux_direct_prepare(const LinuxDirectConfig *cfg, LinuxDirect *out,
         if (cfg->initrd_size > 0xffffffffULL || cfg->initrd_size > max ||
             ((max - cfg->initrd_size) & ~0xfffULL) < kend) {
             linux_direct_free(out);
-            return fail(err, errlen, "the initrd (%zu bytes) does not fit "
+            return error_set(err, errlen, "the initrd (%zu bytes) does not fit "
                                      "in RAM between the kernel and %#llx",
                         cfg->initrd_size, (unsigned long long)max);
         }
@@ -390,7 +378,7 @@ int linux_direct_prepare(const LinuxDirectConfig *cfg, LinuxDirect *out,
     }
     if (!out->cmdline || (out->entry64 && !out->page_tables)) {
         linux_direct_free(out);
-        return fail(err, errlen, "out of memory");
+        return error_set(err, errlen, "out of memory");
     }
     memcpy(out->cmdline, cfg->cmdline ? cfg->cmdline : "", cmd_len + 1);
     out->cmdline_size = (uint32_t)cmd_len + 1;

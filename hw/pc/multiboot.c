@@ -1,10 +1,11 @@
 /* Multiboot v1 loading: see multiboot.h. */
 #include "hw/pc/multiboot.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/error.h"
 
 #define MB_SEARCH 8192
 #define MB_FLAG_PAGE_ALIGN (1u << 0)
@@ -51,18 +52,6 @@ static void wr64(uint8_t *p, uint64_t v)
     wr32(p + 4, (uint32_t)(v >> 32));
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 long multiboot_find_header(const uint8_t *image, size_t size)
 {
     size_t limit = size < MB_SEARCH ? size : MB_SEARCH;
@@ -98,7 +87,7 @@ static int aout_segments(const uint8_t *image, size_t size, long hdr,
                          size_t errlen)
 {
     if ((size_t)hdr + 32 > size) {
-        return fail(err, errlen, "multiboot: truncated a.out header");
+        return error_set(err, errlen, "multiboot: truncated a.out header");
     }
     uint32_t header_addr = rd32(image + hdr + 12);
     uint32_t load_addr = rd32(image + hdr + 16);
@@ -106,22 +95,22 @@ static int aout_segments(const uint8_t *image, size_t size, long hdr,
     uint32_t bss_end = rd32(image + hdr + 24);
     *entry = rd32(image + hdr + 28);
     if (load_addr > header_addr || header_addr - load_addr > (uint32_t)hdr) {
-        return fail(err, errlen, "multiboot: load_addr is after the header");
+        return error_set(err, errlen, "multiboot: load_addr is after the header");
     }
     uint32_t offset = (uint32_t)hdr - (header_addr - load_addr);
     uint32_t filesz = load_end ? load_end - load_addr
                                : (uint32_t)(size - offset);
     if (load_end && load_end < load_addr) {
-        return fail(err, errlen, "multiboot: load_end_addr below load_addr");
+        return error_set(err, errlen, "multiboot: load_end_addr below load_addr");
     }
     if ((uint64_t)offset + filesz > size) {
-        return fail(err, errlen, "multiboot: the image is shorter than its "
+        return error_set(err, errlen, "multiboot: the image is shorter than its "
                                  "load range");
     }
     uint32_t memsz = filesz;
     if (bss_end) {
         if (bss_end < load_addr + filesz) {
-            return fail(err, errlen, "multiboot: bss_end_addr below the "
+            return error_set(err, errlen, "multiboot: bss_end_addr below the "
                                      "loaded image");
         }
         memsz = bss_end - load_addr;
@@ -134,11 +123,11 @@ static int elf_segments(const uint8_t *image, size_t size, Segment *seg,
                         uint32_t *entry, char *err, size_t errlen)
 {
     if (size < 52 || memcmp(image, "\x7f" "ELF", 4)) {
-        return fail(err, errlen, "multiboot: neither the a.out kludge nor "
+        return error_set(err, errlen, "multiboot: neither the a.out kludge nor "
                                  "an ELF image");
     }
     if (image[4] != 1 || image[5] != 1 || rd16(image + 18) != 3) {
-        return fail(err, errlen, "multiboot: the ELF image is not 32-bit "
+        return error_set(err, errlen, "multiboot: the ELF image is not 32-bit "
                                  "little-endian x86");
     }
     *entry = rd32(image + 24);
@@ -146,7 +135,7 @@ static int elf_segments(const uint8_t *image, size_t size, Segment *seg,
     uint16_t phentsize = rd16(image + 42);
     uint16_t phnum = rd16(image + 44);
     if (phentsize < 32 || (uint64_t)phoff + (uint64_t)phnum * phentsize > size) {
-        return fail(err, errlen, "multiboot: bad ELF program headers");
+        return error_set(err, errlen, "multiboot: bad ELF program headers");
     }
     int n = 0;
     for (unsigned i = 0; i < phnum; i++) {
@@ -155,17 +144,17 @@ static int elf_segments(const uint8_t *image, size_t size, Segment *seg,
             continue;
         }
         if (n == MAX_SEGMENTS) {
-            return fail(err, errlen, "multiboot: too many ELF segments");
+            return error_set(err, errlen, "multiboot: too many ELF segments");
         }
         Segment s = {rd32(ph + 12), rd32(ph + 16), rd32(ph + 20), rd32(ph + 4)};
         if (s.filesz > s.memsz || (uint64_t)s.offset + s.filesz > size) {
-            return fail(err, errlen, "multiboot: ELF segment %u reaches "
+            return error_set(err, errlen, "multiboot: ELF segment %u reaches "
                                      "outside the file", i);
         }
         seg[n++] = s;
     }
     if (n == 0) {
-        return fail(err, errlen, "multiboot: the ELF image loads nothing");
+        return error_set(err, errlen, "multiboot: the ELF image loads nothing");
     }
     return n;
 }
@@ -179,7 +168,7 @@ int multiboot_prepare(const uint8_t *image, size_t size,
     memset(out, 0, sizeof(*out));
     long hdr = multiboot_find_header(image, size);
     if (hdr < 0) {
-        return fail(err, errlen, "multiboot: no header in the first 8 KiB");
+        return error_set(err, errlen, "multiboot: no header in the first 8 KiB");
     }
     uint32_t flags = rd32(image + hdr + 4);
     if (flags & MB_FLAG_VIDEO) {
@@ -187,7 +176,7 @@ int multiboot_prepare(const uint8_t *image, size_t size,
     }
     if ((flags & 0xffff) & ~(MB_FLAG_PAGE_ALIGN | MB_FLAG_MEMINFO |
                              MB_FLAG_VIDEO)) {
-        return fail(err, errlen, "multiboot: unsupported required flags %#x",
+        return error_set(err, errlen, "multiboot: unsupported required flags %#x",
                     flags & 0xffff);
     }
     Segment seg[MAX_SEGMENTS];
@@ -207,12 +196,12 @@ int multiboot_prepare(const uint8_t *image, size_t size,
         hi = end > hi ? end : hi;
     }
     if (lo < MB_MIN_ADDR || hi > ram_below_4g) {
-        return fail(err, errlen, "multiboot: the kernel loads at "
+        return error_set(err, errlen, "multiboot: the kernel loads at "
                                  "%#llx-%#llx, outside RAM above 1 MiB",
                     (unsigned long long)lo, (unsigned long long)hi);
     }
     if (entry < lo || entry >= hi) {
-        return fail(err, errlen, "multiboot: entry point %#x is outside the "
+        return error_set(err, errlen, "multiboot: entry point %#x is outside the "
                                  "loaded image", entry);
     }
 
@@ -221,7 +210,7 @@ int multiboot_prepare(const uint8_t *image, size_t size,
     uint64_t pos = (hi + 4095) & ~4095ULL;
     uint64_t mod_addr[64];
     if (nmods > 64) {
-        return fail(err, errlen, "multiboot: at most 64 modules");
+        return error_set(err, errlen, "multiboot: at most 64 modules");
     }
     for (int i = 0; i < nmods; i++) {
         mod_addr[i] = pos;
@@ -239,7 +228,7 @@ int multiboot_prepare(const uint8_t *image, size_t size,
     }
     uint64_t end = strings + strlen_total;
     if (end > ram_below_4g) {
-        return fail(err, errlen, "multiboot: kernel and modules do not fit "
+        return error_set(err, errlen, "multiboot: kernel and modules do not fit "
                                  "in RAM below 4 GiB");
     }
 
@@ -247,7 +236,7 @@ int multiboot_prepare(const uint8_t *image, size_t size,
     out->blob_size = (uint32_t)(end - lo);
     out->blob = calloc(1, out->blob_size);
     if (!out->blob) {
-        return fail(err, errlen, "out of memory");
+        return error_set(err, errlen, "out of memory");
     }
     uint8_t *b = out->blob;
     for (int i = 0; i < nseg; i++) {

@@ -6,12 +6,12 @@
 #include "hw/pc/pc.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/error.h"
 #include "hw/pc/acpi_build.h"
 #include "hw/pc/e820.h"
 #include "hw/pc/elcr.h"
@@ -60,35 +60,23 @@ static void pc_board_free(Machine *m)
     m->board = NULL;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 /* Options whose devices are not built yet: say so, one line. */
 static int refuse_unbuilt(const MachineConfig *cfg, char *err, size_t errlen)
 {
     if (cfg->ndrives > 0) {
-        return fail(err, errlen, "-%s: disk and floppy devices are not built "
+        return error_set(err, errlen, "-%s: disk and floppy devices are not built "
                                  "yet (a later milestone)",
                     cfg->drives[0].option);
     }
     if (cfg->nnetdevs > 0) {
-        return fail(err, errlen, "-netdev: networking is not built yet (a "
+        return error_set(err, errlen, "-netdev: networking is not built yet (a "
                                  "later milestone)");
     }
     if (cfg->monitor_set && cfg->monitor.kind != CHR_NONE) {
-        return fail(err, errlen, "-monitor: the monitor is not built yet");
+        return error_set(err, errlen, "-monitor: the monitor is not built yet");
     }
     if (cfg->display == DISPLAY_SDL) {
-        return fail(err, errlen, "-display sdl: the SDL window is not built "
+        return error_set(err, errlen, "-display sdl: the SDL window is not built "
                                  "yet (use -nographic)");
     }
     return 0;
@@ -100,14 +88,14 @@ static int map_ram(Machine *m, PcBoard *b, char *err, size_t errlen)
     uint64_t low = size < PC_LOWMEM_MAX ? size : PC_LOWMEM_MAX;
     b->ram_low = as_add_ram(m->as, "ram-below-4g", 0, low, 0);
     if (!b->ram_low) {
-        return fail(err, errlen, "-m: cannot allocate %llu MiB of guest RAM",
+        return error_set(err, errlen, "-m: cannot allocate %llu MiB of guest RAM",
                     (unsigned long long)(size >> 20));
     }
     if (size > low) {
         b->ram_high = as_add_ram(m->as, "ram-above-4g", PC_HIGHMEM_BASE,
                                  size - low, 0);
         if (!b->ram_high) {
-            return fail(err, errlen, "-m: cannot allocate %llu MiB of guest "
+            return error_set(err, errlen, "-m: cannot allocate %llu MiB of guest "
                                      "RAM", (unsigned long long)(size >> 20));
         }
     }
@@ -126,12 +114,12 @@ static int load_bios(Machine *m, PcBoard *b, const char *path, char *err,
         if (f) {
             fclose(f);
         }
-        return fail(err, errlen, "-bios %s: %s", path, strerror(e));
+        return error_set(err, errlen, "-bios %s: %s", path, strerror(e));
     }
     uint64_t size = (uint64_t)st.st_size;
     if (size == 0 || size > PC_BIOS_MAX_SIZE) {
         fclose(f);
-        return fail(err, errlen, "-bios %s: size %llu is not between 1 byte "
+        return error_set(err, errlen, "-bios %s: size %llu is not between 1 byte "
                                  "and 16 MiB", path, (unsigned long long)size);
     }
     /* Whole 64 KiB units, the file at the top. */
@@ -139,13 +127,13 @@ static int load_bios(Machine *m, PcBoard *b, const char *path, char *err,
     b->bios = as_add_rom(m->as, "bios", PC_HIGHMEM_BASE - rom_size, rom_size, 1);
     if (!b->bios) {
         fclose(f);
-        return fail(err, errlen, "-bios %s: cannot map the ROM", path);
+        return error_set(err, errlen, "-bios %s: cannot map the ROM", path);
     }
     uint8_t *host = mr_host(b->bios) + (rom_size - size);
     size_t got = fread(host, 1, size, f);
     fclose(f);
     if (got != size) {
-        return fail(err, errlen, "-bios %s: short read", path);
+        return error_set(err, errlen, "-bios %s: short read", path);
     }
     uint64_t alias = rom_size < PC_ISA_BIOS_SIZE ? rom_size : PC_ISA_BIOS_SIZE;
     b->isa_bios_base = 0x100000 - alias;
@@ -153,7 +141,7 @@ static int load_bios(Machine *m, PcBoard *b, const char *path, char *err,
                                b->bios, rom_size - alias,
                                PC_BIOS_ALIAS_PRIO);
     if (!b->isa_bios) {
-        return fail(err, errlen, "-bios %s: cannot map the low alias", path);
+        return error_set(err, errlen, "-bios %s: cannot map the low alias", path);
     }
     return 0;
 }
@@ -162,7 +150,7 @@ static int parse_port_prop(const char *what, const char *v, uint64_t max,
                            uint64_t *out, char *err, size_t errlen)
 {
     if (parse_uint(v, out) || *out > max) {
-        return fail(err, errlen, "%s=%s: expected a number up to %#llx", what,
+        return error_set(err, errlen, "%s=%s: expected a number up to %#llx", what,
                     v, (unsigned long long)max);
     }
     return 0;
@@ -198,7 +186,7 @@ static int create_debugcon(Machine *m, uint64_t iobase, char *err,
         }
     }
     if (!debugcon_new(m, (uint16_t)iobase, chr)) {
-        return fail(err, errlen, "isa-debugcon: port %#llx is taken",
+        return error_set(err, errlen, "isa-debugcon: port %#llx is taken",
                     (unsigned long long)iobase);
     }
     return 0;
@@ -231,18 +219,18 @@ static int create_devices(Machine *m, char *err, size_t errlen)
                     if (parse_port_prop("-device isa-debug-exit,iosize",
                                         kv->value, 4, &size, err, errlen) ||
                         size == 0) {
-                        return fail(err, errlen, "-device isa-debug-exit,"
+                        return error_set(err, errlen, "-device isa-debug-exit,"
                                                  "iosize=%s: 1 to 4",
                                     kv->value);
                     }
                 } else {
-                    return fail(err, errlen, "-device isa-debug-exit: unknown "
+                    return error_set(err, errlen, "-device isa-debug-exit: unknown "
                                              "property '%s'", kv->key);
                 }
             }
             if (base + size > 0x10000 ||
                 !debug_exit_new(m, (uint16_t)base, (uint16_t)size)) {
-                return fail(err, errlen, "-device isa-debug-exit: ports "
+                return error_set(err, errlen, "-device isa-debug-exit: ports "
                                          "%#llx+%llu are taken",
                             (unsigned long long)base,
                             (unsigned long long)size);
@@ -258,7 +246,7 @@ static int create_devices(Machine *m, char *err, size_t errlen)
                         return -1;
                     }
                 } else if (strcmp(kv->key, "chardev")) {
-                    return fail(err, errlen, "-device isa-debugcon: unknown "
+                    return error_set(err, errlen, "-device isa-debugcon: unknown "
                                              "property '%s'", kv->key);
                 }
             }
@@ -269,10 +257,10 @@ static int create_devices(Machine *m, char *err, size_t errlen)
         } else if (!strcmp(d->driver, "help")) {
             continue;
         } else if (!strcmp(d->driver, "e1000")) {
-            return fail(err, errlen, "-device e1000: the NIC is not built yet "
+            return error_set(err, errlen, "-device e1000: the NIC is not built yet "
                                      "(a later milestone)");
         } else {
-            return fail(err, errlen, "-device %s: unknown device (-device "
+            return error_set(err, errlen, "-device %s: unknown device (-device "
                                      "help lists them)", d->driver);
         }
     }
@@ -331,7 +319,7 @@ static int pc_fw_cfg_init(Machine *m, PcBoard *b, char *err, size_t errlen)
     uint64_t high = b->ram_high ? mr_size(b->ram_high) : 0;
     FwCfg *fw = fw_cfg_new(m, FW_CFG_IO_BASE, FW_CFG_DMA_IO_BASE);
     if (!fw) {
-        return fail(err, errlen, "fw_cfg: ports 0x510-0x51b are taken");
+        return error_set(err, errlen, "fw_cfg: ports 0x510-0x51b are taken");
     }
     b->fw_cfg = fw;
     fw_cfg_add_i64(fw, FW_CFG_RAM_SIZE, cfg->ram_size);
@@ -366,7 +354,7 @@ static int pc_fw_cfg_init(Machine *m, PcBoard *b, char *err, size_t errlen)
     AcpiTables tables;
     acpi_config_default(&acfg, m->ncpus, low, high);
     if (acpi_build(&acfg, &tables)) {
-        return fail(err, errlen, "cannot build the ACPI tables");
+        return error_set(err, errlen, "cannot build the ACPI tables");
     }
     fw_cfg_add_file(fw, ACPI_TABLES_FILE, tables.tables, tables.tables_len);
     fw_cfg_add_file(fw, ACPI_RSDP_FILE, tables.rsdp, tables.rsdp_len);
@@ -384,14 +372,14 @@ static int pc_fw_cfg_init(Machine *m, PcBoard *b, char *err, size_t errlen)
         uint8_t *data;
         uint32_t len;
         if (pc_load_file(path, &data, &len)) {
-            return fail(err, errlen, "-option-rom %s: %s", path,
+            return error_set(err, errlen, "-option-rom %s: %s", path,
                         strerror(errno));
         }
         snprintf(name, sizeof(name), "genroms/%s", base ? base + 1 : path);
         int rc = fw_cfg_add_file(fw, name, data, len);
         free(data);
         if (rc) {
-            return fail(err, errlen, "-option-rom %s: too many or a bad "
+            return error_set(err, errlen, "-option-rom %s: too many or a bad "
                                      "name", path);
         }
     }
@@ -413,7 +401,7 @@ static int pc_apic_init(Machine *m, PcBoard *b, char *err, size_t errlen)
 {
     b->apic_bus = apic_bus_new(m, APIC_DEFAULT_BASE, &m->current_cpu);
     if (!b->apic_bus) {
-        return fail(err, errlen, "cannot map the local APICs");
+        return error_set(err, errlen, "cannot map the local APICs");
     }
     for (int i = 0; i < m->ncpus; i++) {
         LapicCpu c = {{0}, {0}, {0}, {0}, pc_sipi, m};
@@ -425,7 +413,7 @@ static int pc_apic_init(Machine *m, PcBoard *b, char *err, size_t errlen)
         }
         Lapic *l = lapic_new(b->apic_bus, i, c);
         if (!l) {
-            return fail(err, errlen, "out of memory");
+            return error_set(err, errlen, "out of memory");
         }
         if (m->accel && m->accel->set_intc) {
             m->accel->set_intc(m, i, lapic_intc(l));
@@ -440,7 +428,7 @@ static int pc_ioapic_init(Machine *m, PcBoard *b, char *err, size_t errlen)
 {
     b->ioapic = ioapic_new(m, IOAPIC_DEFAULT_BASE, b->apic_bus);
     if (!b->ioapic) {
-        return fail(err, errlen, "cannot map the IOAPIC");
+        return error_set(err, errlen, "cannot map the IOAPIC");
     }
     for (int i = 0; i < PIIX_ISA_IRQS; i++) {
         irq_fanout_add(pc_isa_irq_fanout(b->isa, i),
@@ -455,7 +443,7 @@ static int pc_ioapic_init(Machine *m, PcBoard *b, char *err, size_t errlen)
     if (!hpet_new(m, HPET_DEFAULT_BASE, pins, pc_isa_irq_source(b->isa, 0),
                   pc_isa_irq_source(b->isa, 8),
                   pc_isa_legacy_replacement(b->isa))) {
-        return fail(err, errlen, "cannot map the HPET");
+        return error_set(err, errlen, "cannot map the HPET");
     }
     return 0;
 }
@@ -472,7 +460,7 @@ static int pc_chipset_init(Machine *m, PcBoard *b, char *err, size_t errlen)
     }
     b->pci = pci_bus_new(m);
     if (!b->pci) {
-        return fail(err, errlen, "out of memory");
+        return error_set(err, errlen, "out of memory");
     }
     b->i440fx = i440fx_new(m, b->pci, b->ram_low, b->bios, b->isa_bios_base);
     b->piix3 = piix3_new(m, b->pci, PCI_DEVFN(1, 0), isa);
@@ -481,7 +469,7 @@ static int pc_chipset_init(Machine *m, PcBoard *b, char *err, size_t errlen)
     /* The 8259 model owns the ELCR ports here (hw/pc/elcr.c is the
      * stand-alone alternative for a PIC without them). */
     if (!b->i440fx || !b->piix3 || !b->pm) {
-        return fail(err, errlen, "cannot build the i440FX/PIIX chipset");
+        return error_set(err, errlen, "cannot build the i440FX/PIIX chipset");
     }
     i440fx_set_cf9_handler(b->i440fx, &piix3_rcr_ops, b->piix3);
     for (int i = 0; i < PCI_NUM_PIRQS; i++) {
@@ -511,7 +499,7 @@ int pc_machine_init(Machine *m, char *err, size_t errlen)
     }
     PcBoard *b = calloc(1, sizeof(*b));
     if (!b) {
-        return fail(err, errlen, "out of memory");
+        return error_set(err, errlen, "out of memory");
     }
     m->board = b;
     m->board_free = pc_board_free;
@@ -521,7 +509,7 @@ int pc_machine_init(Machine *m, char *err, size_t errlen)
     }
     if (direct_boot(cfg)) {
         if (!cfg->kernel) {
-            return fail(err, errlen, "-bios none: no firmware, so -kernel "
+            return error_set(err, errlen, "-bios none: no firmware, so -kernel "
                                      "is needed (direct boot)");
         }
     } else {
@@ -529,7 +517,7 @@ int pc_machine_init(Machine *m, char *err, size_t errlen)
         char *bios = cfg->bios ? strdup(cfg->bios)
                                : firmware_find(cfg, PC_DEFAULT_BIOS);
         if (!bios) {
-            return fail(err, errlen, "no firmware: %s is missing (Debian "
+            return error_set(err, errlen, "no firmware: %s is missing (Debian "
                                      "package seabios; or give -bios FILE / "
                                      "-L DIR)", PC_DEFAULT_BIOS);
         }

@@ -1,11 +1,11 @@
 /* Direct boot on the PC board: see pc_direct.h. */
 #include "hw/pc/pc_direct.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/error.h"
 #include "hw/pc/acpi_build.h"
 #include "hw/pc/acpi_link.h"
 #include "hw/pc/firmware.h"
@@ -62,18 +62,6 @@ struct PcDirect {
     uint32_t rsdp_len;
     uint8_t mp_fp[MPTABLE_FP_SIZE];
 };
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 int pc_direct_e820(E820Table *t, uint64_t ram_below_4g,
                    uint64_t ram_above_4g, uint64_t tables_base)
@@ -132,7 +120,7 @@ static int build_tables(PcDirect *d, uint64_t low, uint64_t high,
     AcpiTables at;
     acpi_config_default(&acfg, m->ncpus, low, high);
     if (acpi_build(&acfg, &at)) {
-        return fail(err, errlen, "cannot build the ACPI tables");
+        return error_set(err, errlen, "cannot build the ACPI tables");
     }
     MpPciIrq pci[MPTABLE_MAX_PCI];
     MpTableConfig mcfg = {
@@ -151,12 +139,12 @@ static int build_tables(PcDirect *d, uint64_t low, uint64_t high,
     uint64_t size = ((uint64_t)mp_off + mp_len + 0xfff) & ~0xfffULL;
     if (at.rsdp_len > sizeof(d->rsdp) || size > low / 2) {
         acpi_tables_free(&at);
-        return fail(err, errlen, "the ACPI tables do not fit");
+        return error_set(err, errlen, "the ACPI tables do not fit");
     }
     d->tables = calloc(1, size);
     if (!d->tables) {
         acpi_tables_free(&at);
-        return fail(err, errlen, "out of memory");
+        return error_set(err, errlen, "out of memory");
     }
     d->tables_size = (uint32_t)size;
     d->tables_base = (low - size) & ~0xfffULL;
@@ -170,11 +158,11 @@ static int build_tables(PcDirect *d, uint64_t low, uint64_t high,
     int rc = acpi_link(at.loader, at.loader_len, files, 2);
     acpi_tables_free(&at);
     if (rc) {
-        return fail(err, errlen, "cannot link the ACPI tables");
+        return error_set(err, errlen, "cannot link the ACPI tables");
     }
     if (!mptable_build(&mcfg, (uint32_t)(d->tables_base + mp_off), d->mp_fp,
                        d->tables + mp_off, size - mp_off)) {
-        return fail(err, errlen, "cannot build the MP table");
+        return error_set(err, errlen, "cannot build the MP table");
     }
     return 0;
 }
@@ -206,27 +194,27 @@ static int read_kernel(PcDirect *d, size_t *ksize, size_t *isize, char *err,
     char msg[256];
     if (firmware_read(cfg->kernel, KERNEL_MAX_SIZE, &d->image, ksize, msg,
                       sizeof(msg))) {
-        return fail(err, errlen, "-kernel %s", msg);
+        return error_set(err, errlen, "-kernel %s", msg);
     }
     if (!linux_boot_probe(d->image, *ksize) &&
         !linux_direct_is_vmlinux(d->image, *ksize)) {
         if (multiboot_find_header(d->image, *ksize) >= 0) {
-            return fail(err, errlen, "-kernel %s: a Multiboot kernel needs "
+            return error_set(err, errlen, "-kernel %s: a Multiboot kernel needs "
                                      "the firmware (drop -bios none)",
                         cfg->kernel);
         }
-        return fail(err, errlen, "-kernel %s: not a Linux bzImage nor an "
+        return error_set(err, errlen, "-kernel %s: not a Linux bzImage nor an "
                                  "ELF vmlinux", cfg->kernel);
     }
     *isize = 0;
     if (cfg->initrd) {
         if (strchr(cfg->initrd, ',')) {
-            return fail(err, errlen, "-initrd: several files are Multiboot "
+            return error_set(err, errlen, "-initrd: several files are Multiboot "
                                      "modules; a Linux kernel takes one");
         }
         if (firmware_read(cfg->initrd, INITRD_MAX_SIZE, &d->initrd, isize,
                           msg, sizeof(msg))) {
-            return fail(err, errlen, "-initrd %s", msg);
+            return error_set(err, errlen, "-initrd %s", msg);
         }
     }
     return 0;
@@ -237,13 +225,13 @@ PcDirect *pc_direct_init(Machine *m, PciBus *pci, uint64_t ram_below_4g,
 {
     const MachineConfig *cfg = m->cfg;
     if (!m->accel->set_boot_state) {
-        fail(err, errlen, "-bios none: the %s accelerator cannot boot a "
+        error_set(err, errlen, "-bios none: the %s accelerator cannot boot a "
                           "kernel directly", m->accel->name);
         return NULL;
     }
     PcDirect *d = calloc(1, sizeof(*d));
     if (!d) {
-        fail(err, errlen, "out of memory");
+        error_set(err, errlen, "out of memory");
         return NULL;
     }
     d->m = m;
@@ -257,7 +245,7 @@ PcDirect *pc_direct_init(Machine *m, PciBus *pci, uint64_t ram_below_4g,
         return NULL;
     }
     if (pc_direct_e820(&e820, ram_below_4g, ram_above_4g, d->tables_base)) {
-        fail(err, errlen, "-m: too little RAM below 4 GiB for direct boot");
+        error_set(err, errlen, "-m: too little RAM below 4 GiB for direct boot");
         pc_direct_free(d);
         return NULL;
     }
@@ -274,13 +262,13 @@ PcDirect *pc_direct_init(Machine *m, PciBus *pci, uint64_t ram_below_4g,
     };
     const char *unpack = config_global(cfg, "direct-boot", "unpack");
     if (unpack && strcmp(unpack, "on") && strcmp(unpack, "off")) {
-        fail(err, errlen, "-global direct-boot.unpack=%s: on or off", unpack);
+        error_set(err, errlen, "-global direct-boot.unpack=%s: on or off", unpack);
         pc_direct_free(d);
         return NULL;
     }
     lc.unpack = !unpack || !strcmp(unpack, "on");
     if (linux_direct_prepare(&lc, &d->ld, msg, sizeof(msg))) {
-        fail(err, errlen, "-kernel %s: %s", cfg->kernel, msg);
+        error_set(err, errlen, "-kernel %s: %s", cfg->kernel, msg);
         pc_direct_free(d);
         return NULL;
     }

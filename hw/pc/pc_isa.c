@@ -1,13 +1,11 @@
 /* The board's legacy devices and their wiring: see pc_isa.h. */
 #include "hw/pc/pc_isa.h"
 
-#include "hw/pc/cmos_layout.h"
-
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
+#include "core/error.h"
 #include "hw/pc/cmos_layout.h"
 #include "hw/pc/ferr.h"
 #include "hw/pc/i8254.h"
@@ -47,18 +45,6 @@ static const struct {
 } serial_ports[PC_SERIAL_PORTS] = {
     {0x3f8, 4}, {0x2f8, 3}, {0x3e8, 4}, {0x2e8, 3},
 };
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 static void or_gate_input(void *opaque, int n, int level)
 {
@@ -175,7 +161,7 @@ static int create_serial(PcIsa *isa, char *err, size_t errlen)
             uart_set_paced(isa->uart[i], false);
         }
         if (!isa->uart[i]) {
-            return fail(err, errlen, "-serial: COM%d's ports %#x-%#x are "
+            return error_set(err, errlen, "-serial: COM%d's ports %#x-%#x are "
                                      "taken", i + 1, serial_ports[i].base,
                         serial_ports[i].base + 7);
         }
@@ -198,7 +184,7 @@ static int cmos_init(PcIsa *isa, char *err, size_t errlen)
     uint64_t below4g = ram < PC_LOWMEM_MAX ? ram : PC_LOWMEM_MAX;
     if (pc_cmos_layout(below4g, ram - below4g, isa->m->ncpus,
                        cfg->boot_order, cmos_store, isa->rtc)) {
-        return fail(err, errlen, "-boot %s: unknown boot device",
+        return error_set(err, errlen, "-boot %s: unknown boot device",
                     cfg->boot_order);
     }
     rtc_cmos_set(isa->rtc, 0x14, 0x06);
@@ -210,7 +196,7 @@ int pc_isa_init(Machine *m, IrqLine pic_intr, PcIsa **out, char *err,
 {
     PcIsa *isa = calloc(1, sizeof(*isa));
     if (!isa) {
-        return fail(err, errlen, "out of memory");
+        return error_set(err, errlen, "out of memory");
     }
     *out = isa;
     isa->m = m;
@@ -218,7 +204,7 @@ int pc_isa_init(Machine *m, IrqLine pic_intr, PcIsa **out, char *err,
 
     isa->pic = pic_new(&isa->env, pic_intr);
     if (!isa->pic) {
-        return fail(err, errlen, "the PIC's ports are taken");
+        return error_set(err, errlen, "the PIC's ports are taken");
     }
     for (int i = 0; i < PC_ISA_IRQS; i++) {
         irq_fanout_add(&isa->fanout[i], pic_irq_in(isa->pic, i));
@@ -229,7 +215,7 @@ int pc_isa_init(Machine *m, IrqLine pic_intr, PcIsa **out, char *err,
     FerrState *ferr = ferr_new(&isa->env, pc_isa_irq_source(isa, 13),
                                cpu_pin(m, VCPU_PIN_IGNNE));
     if (!ferr) {
-        return fail(err, errlen, "port 0xf0 is taken");
+        return error_set(err, errlen, "port 0xf0 is taken");
     }
     if (m->accel && m->accel->cpu_output) {
         m->accel->cpu_output(m, 0, VCPU_OUT_FERR, ferr_input(ferr));
@@ -238,7 +224,7 @@ int pc_isa_init(Machine *m, IrqLine pic_intr, PcIsa **out, char *err,
     isa->pit = pit_new(&isa->env, PIT_BASE, pc_isa_irq_source(isa, 0));
     if (!isa->pit ||
         !port61_new(&isa->env, PORT61_BASE, isa->pit)) {
-        return fail(err, errlen, "the PIT's ports are taken");
+        return error_set(err, errlen, "the PIT's ports are taken");
     }
 
     int64_t base_sec;
@@ -249,7 +235,7 @@ int pc_isa_init(Machine *m, IrqLine pic_intr, PcIsa **out, char *err,
     isa->rtc = rtc_new(&isa->env, RTC_BASE, pc_isa_irq_source(isa, 8),
                        base_sec);
     if (!isa->rtc) {
-        return fail(err, errlen, "the RTC's ports are taken");
+        return error_set(err, errlen, "the RTC's ports are taken");
     }
     if (cmos_init(isa, err, errlen)) {
         return -1;
@@ -263,7 +249,7 @@ int pc_isa_init(Machine *m, IrqLine pic_intr, PcIsa **out, char *err,
     if (!isa->kbc ||
         !port92_new(&isa->env, PORT92_BASE, or_gate_source(&isa->a20),
                     reset)) {
-        return fail(err, errlen, "the keyboard controller's ports are "
+        return error_set(err, errlen, "the keyboard controller's ports are "
                                  "taken");
     }
     return create_serial(isa, err, errlen);

@@ -1,11 +1,11 @@
 /* -kernel through fw_cfg and pcvm's option ROMs: see pc_kernel.h. */
 #include "hw/pc/pc_kernel.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/error.h"
 #include "hw/pc/firmware.h"
 #include "hw/pc/linux_boot.h"
 #include "hw/pc/multiboot.h"
@@ -13,18 +13,6 @@
 #define KERNEL_MAX_SIZE (512u << 20)
 #define INITRD_MAX_SIZE (2048u << 20)
 #define MAX_MODULES 16
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 /* Add pcvm's option ROM @name as genroms/@name, first in the boot order. */
 static int add_boot_rom(Machine *m, FwCfg *fw, const char *name, char *err,
@@ -35,17 +23,17 @@ static int add_boot_rom(Machine *m, FwCfg *fw, const char *name, char *err,
     uint8_t *rom;
     size_t size;
     if (!path) {
-        return fail(err, errlen, "-kernel: pcvm's option ROM %s is missing "
+        return error_set(err, errlen, "-kernel: pcvm's option ROM %s is missing "
                                  "(build it with make, or give -L)", name);
     }
     int rc = firmware_read(path, 64 << 10, &rom, &size, msg, sizeof(msg));
     free(path);
     if (rc) {
-        return fail(err, errlen, "-kernel: %s", msg);
+        return error_set(err, errlen, "-kernel: %s", msg);
     }
     if (optionrom_finish(&rom, &size)) {
         free(rom);
-        return fail(err, errlen, "-kernel: %s is not an option ROM", name);
+        return error_set(err, errlen, "-kernel: %s is not an option ROM", name);
     }
     char file[FW_CFG_FILE_NAME_SIZE], order[FW_CFG_FILE_NAME_SIZE + 16];
     snprintf(file, sizeof(file), "genroms/%s", name);
@@ -53,7 +41,7 @@ static int add_boot_rom(Machine *m, FwCfg *fw, const char *name, char *err,
     rc = fw_cfg_add_file(fw, file, rom, (uint32_t)size) ||
          fw_cfg_add_file(fw, "bootorder", order, (uint32_t)len);
     free(rom);
-    return rc ? fail(err, errlen, "-kernel: cannot add the option ROM") : 0;
+    return rc ? error_set(err, errlen, "-kernel: cannot add the option ROM") : 0;
 }
 
 static int boot_linux(Machine *m, FwCfg *fw, const uint8_t *kernel,
@@ -65,19 +53,19 @@ static int boot_linux(Machine *m, FwCfg *fw, const uint8_t *kernel,
     char msg[256];
     if (cfg->initrd) {
         if (strchr(cfg->initrd, ',')) {
-            return fail(err, errlen, "-initrd: several files are Multiboot "
+            return error_set(err, errlen, "-initrd: several files are Multiboot "
                                      "modules; a Linux kernel takes one");
         }
         if (firmware_read(cfg->initrd, INITRD_MAX_SIZE, &initrd, &isize, msg,
                           sizeof(msg))) {
-            return fail(err, errlen, "-initrd %s", msg);
+            return error_set(err, errlen, "-initrd %s", msg);
         }
     }
     LinuxBootImage li;
     if (linux_boot_prepare(kernel, ksize, initrd, isize, cfg->append, low,
                            &li, msg, sizeof(msg))) {
         free(initrd);
-        return fail(err, errlen, "-kernel %s: %s", cfg->kernel, msg);
+        return error_set(err, errlen, "-kernel %s: %s", cfg->kernel, msg);
     }
     fw_cfg_add_i32(fw, FW_CFG_SETUP_ADDR, li.setup_addr);
     fw_cfg_add_i32(fw, FW_CFG_SETUP_SIZE, li.setup_size);
@@ -114,7 +102,7 @@ static int boot_multiboot(Machine *m, FwCfg *fw, const uint8_t *kernel,
     for (char *save, *mod = list ? strtok_r(list, ",", &save) : NULL;
          mod && !rc; mod = strtok_r(NULL, ",", &save)) {
         if (nmods == MAX_MODULES) {
-            rc = fail(err, errlen, "-initrd: at most %d modules", MAX_MODULES);
+            rc = error_set(err, errlen, "-initrd: at most %d modules", MAX_MODULES);
             break;
         }
         strs[nmods] = strdup(mod);
@@ -126,7 +114,7 @@ static int boot_multiboot(Machine *m, FwCfg *fw, const uint8_t *kernel,
         if (firmware_read(mod, INITRD_MAX_SIZE, &data[nmods], &size, msg,
                           sizeof(msg))) {
             free(strs[nmods]);
-            rc = fail(err, errlen, "-initrd %s", msg);
+            rc = error_set(err, errlen, "-initrd %s", msg);
             break;
         }
         mods[nmods] = (MultibootModule){data[nmods], size, strs[nmods]};
@@ -139,7 +127,7 @@ static int boot_multiboot(Machine *m, FwCfg *fw, const uint8_t *kernel,
                  cfg->append ? " " : "", cfg->append ? cfg->append : "");
         if (multiboot_prepare(kernel, ksize, mods, nmods, cmdline, low, high,
                               &mb, msg, sizeof(msg))) {
-            rc = fail(err, errlen, "-kernel %s: %s", cfg->kernel, msg);
+            rc = error_set(err, errlen, "-kernel %s: %s", cfg->kernel, msg);
         }
     }
     if (!rc) {
@@ -171,7 +159,7 @@ int pc_kernel_init(Machine *m, FwCfg *fw, uint64_t ram_below_4g,
     }
     if (firmware_read(cfg->kernel, KERNEL_MAX_SIZE, &kernel, &ksize, msg,
                       sizeof(msg))) {
-        return fail(err, errlen, "-kernel %s", msg);
+        return error_set(err, errlen, "-kernel %s", msg);
     }
     int rc;
     /* A bzImage carries a Multiboot-looking magic nowhere; the boot
@@ -182,7 +170,7 @@ int pc_kernel_init(Machine *m, FwCfg *fw, uint64_t ram_below_4g,
         rc = boot_multiboot(m, fw, kernel, ksize, ram_below_4g, ram_above_4g,
                             err, errlen);
     } else {
-        rc = fail(err, errlen, "-kernel %s: neither a Linux bzImage nor a "
+        rc = error_set(err, errlen, "-kernel %s: neither a Linux bzImage nor a "
                                "Multiboot kernel", cfg->kernel);
     }
     free(kernel);
