@@ -110,6 +110,19 @@ static uint16_t pick_sel(DtGen *g)
     return (sel & 0xfff8) == 0x78 ? 0x20 | (sel & 3) : sel;
 }
 
+/* An Ew operand holding @sel: memory or, mostly, a register. */
+static Ea sel_operand(DtGen *g, uint16_t sel)
+{
+    if (chance(g, 30)) {
+        uint64_t addr = g->lay->sbx_base + rn(g, DT_SBX_SIZE - 2);
+        set_mem(g, addr, 2, sel);
+        return mem_at(g, addr, 0);
+    }
+    unsigned r = pick_reg(g, 2, true);
+    set_reg(g, r, 2, sel);
+    return reg_E(r);
+}
+
 /* Far JMP/CALL/RET, IRETQ (to compatibility mode and back), MOV Sreg,
  * LAR LSL VERR VERW: the long-mode segment machinery at CPL 3. */
 void gen_far(DtGen *g)
@@ -211,16 +224,7 @@ void gen_far(DtGen *g)
         static const uint8_t sregs[] = {0, 2, 3};
         uint16_t sel = pick_sel(g);
         unsigned sr = sregs[rn(g, 3)];
-        Ea e;
-        if (chance(g, 30)) {
-            uint64_t addr = g->lay->sbx_base + rn(g, DT_SBX_SIZE - 2);
-            set_mem(g, addr, 2, sel);
-            e = mem_at(g, addr, 0);
-        } else {
-            unsigned r = pick_reg(g, 2, true);
-            set_reg(g, r, 2, sel);
-            e = reg_E(r);
-        }
+        Ea e = sel_operand(g, sel);
         unsigned os = chance(g, 20) ? 8 : 4;
         ins_begin(g);
         op_E(g, &e, sr, os, false, 0x8e);
@@ -230,16 +234,7 @@ void gen_far(DtGen *g)
     default: { /* LAR LSL VERR VERW */
         uint16_t sel = pick_sel(g);
         unsigned k = rn(g, 4);
-        unsigned r = pick_reg(g, 2, true);
-        Ea e;
-        if (chance(g, 30)) {
-            uint64_t addr = g->lay->sbx_base + rn(g, DT_SBX_SIZE - 2);
-            set_mem(g, addr, 2, sel);
-            e = mem_at(g, addr, 0);
-        } else {
-            set_reg(g, r, 2, sel);
-            e = reg_E(r);
-        }
+        Ea e = sel_operand(g, sel);
         maybe_flags(g, 30);
         ins_begin(g);
         if (k < 2) {
