@@ -68,6 +68,7 @@ typedef struct Ea {
 #define E_MEM 2u
 #define E_DST 4u       /* written: rarely (E/R)SP */
 #define E_NOSEG 8u     /* no segment override */
+#define E_EXACT 16u    /* surely at the address: no wild forms */
 
 /* REX bits, and REX_ON for a REX with none of them (byte registers
  * SPL-DIL). */

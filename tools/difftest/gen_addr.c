@@ -359,11 +359,15 @@ static void ea_form(DtGen *g, Ea *e, uint64_t want)
 Ea mem_at(DtGen *g, uint64_t addr, unsigned flags)
 {
     Ea e;
-    memset(&e, 0, sizeof(e));
-    e.mem = true;
-    e.seg = pick_seg(g, flags, &addr);
-    e.as = (uint8_t)pick_as(g, 15);
-    ea_form(g, &e, addr);
+    do {
+        /* (a wild form sets up no register: nothing to take back) */
+        memset(&e, 0, sizeof(e));
+        e.mem = true;
+        uint64_t want = addr;
+        e.seg = pick_seg(g, flags, &want);
+        e.as = (uint8_t)pick_as(g, 15);
+        ea_form(g, &e, want);
+    } while (e.wild && (flags & E_EXACT));
     return e;
 }
 

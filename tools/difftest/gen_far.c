@@ -110,13 +110,15 @@ static uint16_t pick_sel(DtGen *g)
     return (sel & 0xfff8) == 0x78 ? 0x20 | (sel & 3) : sel;
 }
 
-/* An Ew operand holding @sel: memory or, mostly, a register. */
+/* An Ew operand holding @sel: memory or, mostly, a register. Never
+ * whatever a wild operand reads: the per-CPU selector (pick_sel) would
+ * show which CPU the host runs on. */
 static Ea sel_operand(DtGen *g, uint16_t sel)
 {
     if (chance(g, 30)) {
         uint64_t addr = g->lay->sbx_base + rn(g, DT_SBX_SIZE - 2);
         set_mem(g, addr, 2, sel);
-        return mem_at(g, addr, 0);
+        return mem_at(g, addr, E_EXACT);
     }
     unsigned r = pick_reg(g, 2, true);
     set_reg(g, r, 2, sel);

@@ -320,12 +320,9 @@ static void gen_fx(DtGen *g)
         area = pick_addr(g, 512);
     }
     bool known = in_sandbox(g, area, 512);
-    Ea e;
-    do {
-        e = mem_at(g, area, 0);
-        /* In 16/32-bit streams the x87 group runs: the pointers of the
-         * image must be overwritten, so it must be where we think. */
-    } while (e.wild && known && g->bits != 64);
+    /* In 16/32-bit streams the x87 group runs: the pointers of the image
+     * must be overwritten, so it must be where we think. */
+    Ea e = mem_at(g, area, known && g->bits != 64 ? E_EXACT : 0);
     known = known && !e.wild;
     emit_w(g, P_NONE, 0, 0xae, &e, 0, -1, rex_w(g, 50));
     if (known && g->bits != 64) {
