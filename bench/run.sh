@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # bench/run.sh: the same guest workloads, side by side, under pcvm's bare
-# interpreter, pcvm's tcg-lite, QEMU's TCG and Bochs.
+# interpreter, pcvm's tcg-lite, QEMU's TCG and Bochs; and pcvm -accel kvm
+# beside QEMU-KVM (bench/kvm.bash says what and how).
 #
 #   bench/run.sh [--build DIR] [--runs N] [--linux-runs N] [--mib N]
-#                [--only cpu|mem|linux|job]... [--no-peers]
+#                [--only cpu|mem|linux|job|kvm]... [--no-peers]
 #
 # CPU-bound guests (bench/guest/*.asm, 64 KiB ROMs booted as the BIOS of
 # each emulator, all with a Core 2 class CPU): the exact instruction count
@@ -51,7 +52,7 @@ while [ $# -gt 0 ]; do
     *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
-[ -n "$only" ] || only="cpu mem linux job"
+[ -n "$only" ] || only="cpu mem linux job kvm"
 want() { case " $only " in *" $1 "*) return 0 ;; esac; return 1; }
 
 pcvm=$build/pcvm
@@ -459,6 +460,14 @@ EOF
         echo "| $e | $(awk -v t="${jt[$e]}" 'BEGIN {printf "%.1f", t / 1e3}') | $(ratio "${jt[interp]}" "${jt[$e]}") |" >>"$report"
     done
     echo >>"$report"
+fi
+
+# --- KVM --------------------------------------------------------------------
+
+if want kvm; then
+    # shellcheck source=bench/kvm.bash
+    . "$here/kvm.bash"
+    kvm_section
 fi
 
 if [ -s "$notes" ]; then

@@ -50,7 +50,8 @@ static const AccelOps *choose_accel(Machine *m, char *note, size_t notelen,
                                     char *err, size_t errlen)
 {
     const MachineConfig *cfg = m->cfg;
-    bool cpu_host = cfg->cpu_model && !strcmp(cfg->cpu_model, "host");
+    bool cpu_host = cfg->cpu_model && strcspn(cfg->cpu_model, ",") == 4 &&
+                    !strncmp(cfg->cpu_model, "host", 4);
     char why[400];
 
     note[0] = 0;
@@ -65,8 +66,9 @@ static const AccelOps *choose_accel(Machine *m, char *note, size_t notelen,
         return &kvm_accel_ops;
     case ACCEL_TCG:
         if (cpu_host) {
-            snprintf(err, errlen, "-cpu host: only with -accel kvm (the "
-                                  "software CPU has no host model)");
+            snprintf(err, errlen, "-cpu %s: only with -accel kvm (the "
+                                  "software CPU has no host model)",
+                     cfg->cpu_model);
             return NULL;
         }
         return &tcg_accel_ops;
@@ -78,8 +80,8 @@ static const AccelOps *choose_accel(Machine *m, char *note, size_t notelen,
         return &kvm_accel_ops;
     }
     if (cpu_host) {
-        snprintf(err, errlen, "-cpu host: needs KVM, which -accel auto did "
-                              "not choose: %s", why);
+        snprintf(err, errlen, "-cpu %s: needs KVM, which -accel auto did "
+                              "not choose: %s", cfg->cpu_model, why);
         return NULL;
     }
     snprintf(note, notelen, "accelerator: tcg (-accel auto: %s)", why);

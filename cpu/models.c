@@ -185,24 +185,10 @@ static int feature_lookup(const char *name, size_t len)
     return -1;
 }
 
-int x86_cpu_model_parse(const char *spec, CpuModel *out, char *err,
-                        size_t errlen)
+int x86_cpu_features_apply(const char *list, CpuModel *out, char *err,
+                           size_t errlen)
 {
-    size_t nlen = strcspn(spec, ",");
-    const CpuModel *base = NULL;
-    for (size_t i = 0; i < sizeof(cpu_models) / sizeof(cpu_models[0]); i++) {
-        if (strlen(cpu_models[i].name) == nlen &&
-            !strncmp(cpu_models[i].name, spec, nlen)) {
-            base = &cpu_models[i];
-        }
-    }
-    if (!base) {
-        snprintf(err, errlen, "unknown CPU model '%.*s' (-cpu help lists "
-                 "them)", (int)nlen, spec);
-        return -1;
-    }
-    *out = *base;
-    const char *p = spec + nlen;
+    const char *p = list;
     while (*p == ',') {
         p++;
         size_t len = strcspn(p, ",");
@@ -240,12 +226,37 @@ int x86_cpu_model_parse(const char *spec, CpuModel *out, char *err,
         }
         p += len;
     }
+    if (*p) {
+        snprintf(err, errlen, "'%s': expected ,+feature, ,-feature or "
+                 ",feature=on|off", p);
+        return -1;
+    }
     /* Extended features need the extended leaves. */
     if ((out->features[FEAT_WORD_81_EDX] || out->features[FEAT_WORD_81_ECX])
         && out->max_ext_leaf < 0x80000001u) {
         out->max_ext_leaf = 0x80000001u;
     }
     return 0;
+}
+
+int x86_cpu_model_parse(const char *spec, CpuModel *out, char *err,
+                        size_t errlen)
+{
+    size_t nlen = strcspn(spec, ",");
+    const CpuModel *base = NULL;
+    for (size_t i = 0; i < sizeof(cpu_models) / sizeof(cpu_models[0]); i++) {
+        if (strlen(cpu_models[i].name) == nlen &&
+            !strncmp(cpu_models[i].name, spec, nlen)) {
+            base = &cpu_models[i];
+        }
+    }
+    if (!base) {
+        snprintf(err, errlen, "unknown CPU model '%.*s' (-cpu help lists "
+                 "them)", (int)nlen, spec);
+        return -1;
+    }
+    *out = *base;
+    return x86_cpu_features_apply(spec + nlen, out, err, errlen);
 }
 
 static uint32_t vendor_word(const char *v, int i)

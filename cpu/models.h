@@ -103,6 +103,12 @@ const CpuModel *x86_cpu_model_find(const char *name);
  * message in @err. */
 int x86_cpu_model_parse(const char *spec, CpuModel *out, char *err,
                         size_t errlen);
+/* The feature part of a -cpu value (",+sse3,-nx", after the model's
+ * name; "" changes nothing) applied to @out, with the same rules and
+ * messages as x86_cpu_model_parse; for models built elsewhere (KVM's
+ * -cpu host). Returns 0, or -1 with a message in @err. */
+int x86_cpu_features_apply(const char *list, CpuModel *out, char *err,
+                           size_t errlen);
 /* The model used without -cpu. */
 const CpuModel *x86_cpu_model_default(void);
 void x86_cpu_model_list(FILE *f);

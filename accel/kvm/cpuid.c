@@ -1,12 +1,15 @@
 /*
  * CPUID under KVM.
  *
- * A pcvm model (-cpu pentium2, the default, ...) reports exactly what it
- * reports under the software CPU - the same x86_cpuid() builds the table -
- * except for feature bits KVM cannot give on this host, which are dropped
- * (the caller says which), so a guest never sees a feature that would
- * #UD. -cpu host hands the guest KVM_GET_SUPPORTED_CPUID as it is, with
- * each vCPU's APIC ID filled in.
+ * -cpu takes the same values as under the software CPU (a model and
+ * +feature/-feature changes, x86_cpu_model_parse), or "host" with the
+ * same changes. The model is then cut down once to what this host's KVM
+ * can give (kvm_cpuid_filter: the features it lacks are dropped and named
+ * in one warning, so a guest never sees a feature that would #UD), and
+ * every vCPU reports that model: the same x86_cpuid() builds the table as
+ * under the software CPU. -cpu host hands the guest
+ * KVM_GET_SUPPORTED_CPUID as it is, with the changes asked for and each
+ * vCPU's APIC ID filled in.
  */
 #include "accel/kvm/kvm_int.h"
 
@@ -90,12 +93,92 @@ static void add_leaf(struct kvm_cpuid2 *c, X86Cpu *cpu, uint32_t leaf)
     e->edx = out[3];
 }
 
-/* -cpu host: KVM's table. Without KVM's LAPIC (kernel-irqchip=off) the
- * guest talks to pcvm's xAPIC, so what only KVM's LAPIC implements goes:
- * x2APIC, the TSC-deadline timer and KVM's paravirtual leaves (PV EOI and
+/* Leaf 1's EDX bits that AMD repeats in leaf 0x80000001's EDX (FPU to
+ * APIC, MTRR to PSE36, MMX, FXSR). */
+#define AMD_ALIASES 0x0183f3ffu
+
+uint32_t kvm_cpuid_can(const struct kvm_cpuid2 *sup, int w,
+                       bool lapic_in_kernel)
+{
+    uint32_t leaf;
+    int reg;
+    feature_word_reg(w, &leaf, &reg);
+    const struct kvm_cpuid_entry2 *e = find_entry(sup, leaf, 0);
+    uint32_t can = e ? entry_reg(e, reg) : 0;
+    if (w == FEAT_WORD_81_EDX) {
+        /* An Intel host's KVM reports leaf 0x80000001 by Intel's book,
+         * where the AMD aliases are reserved; the guest may still be
+         * shown them (KVM hands the table over as it is), as an AMD model
+         * such as qemu64 has them. */
+        const struct kvm_cpuid_entry2 *l1 = find_entry(sup, 1, 0);
+        can |= l1 ? l1->edx & AMD_ALIASES : 0;
+    } else if (w == FEAT_WORD_1_ECX && !lapic_in_kernel) {
+        /* pcvm's own LAPIC is an xAPIC without the deadline timer. */
+        can &= ~(1u << (X86_FEAT_X2APIC & 31) |
+                 1u << (X86_FEAT_TSC_DEADLINE & 31));
+    }
+    return can;
+}
+
+void kvm_cpuid_filter(const struct kvm_cpuid2 *sup, bool lapic_in_kernel,
+                      CpuModel *m, uint32_t dropped[FEAT_WORD_COUNT])
+{
+    for (int w = 0; w < FEAT_WORD_COUNT; w++) {
+        uint32_t can = kvm_cpuid_can(sup, w, lapic_in_kernel);
+        dropped[w] = m->features[w] & ~can;
+        m->features[w] &= can;
+    }
+    /* KVM_SET_CPUID2 refuses a virtual-address width other than 48 or 57
+     * in leaf 0x80000008 (its canonical-address checks assume one). The
+     * 32-bit models report 32 there; without long mode nothing uses it,
+     * and 48 is what the CPU running the guest has. */
+    if (m->max_ext_leaf >= 0x80000008u && m->virt_bits != 48 &&
+        m->virt_bits != 57) {
+        m->virt_bits = 48;
+    }
+}
+
+static const char *const reg_names[4] = {"EAX", "EBX", "ECX", "EDX"};
+
+size_t kvm_cpuid_dropped_names(const uint32_t dropped[FEAT_WORD_COUNT],
+                               char *buf, size_t len)
+{
+    size_t n = 0;
+    if (len) {
+        buf[0] = 0;
+    }
+    for (int w = 0; w < FEAT_WORD_COUNT; w++) {
+        for (int b = 0; b < 32; b++) {
+            if (!(dropped[w] >> b & 1)) {
+                continue;
+            }
+            const char *name = kvm_feature_name((unsigned)FEAT(w, b));
+            char tmp[40];
+            if (!name) {
+                uint32_t leaf;
+                int reg;
+                feature_word_reg(w, &leaf, &reg);
+                snprintf(tmp, sizeof(tmp), "CPUID.%XH:%s[%d]", leaf,
+                         reg_names[reg], b);
+                name = tmp;
+            }
+            int k = snprintf(buf + n, len - n, "%s%s", n ? " " : "", name);
+            if (k < 0 || (size_t)k >= len - n) {
+                buf[n] = 0;   /* whole names only */
+                return n;
+            }
+            n += (size_t)k;
+        }
+    }
+    return n;
+}
+
+/* -cpu host: KVM's table with the model's feature words (KVM's, with
+ * the -cpu changes). Without KVM's LAPIC (kernel-irqchip=off) the guest
+ * talks to pcvm's xAPIC, so KVM's paravirtual leaves go too (PV EOI and
  * friends live in its LAPIC). */
-static struct kvm_cpuid2 *build_host(const KvmVm *vm, int index,
-                                     bool lapic_in_kernel)
+static struct kvm_cpuid2 *build_host(const KvmVm *vm, const CpuModel *m,
+                                     int index, bool lapic_in_kernel)
 {
     const struct kvm_cpuid2 *sup = vm->supported_cpuid;
     struct kvm_cpuid2 *c = cpuid_alloc(sup->nent);
@@ -110,12 +193,16 @@ static struct kvm_cpuid2 *build_host(const KvmVm *vm, int index,
         }
         if (e.function == 1) {
             e.ebx = (e.ebx & 0x00ffffffu) | (uint32_t)index << 24;
-            if (!lapic_in_kernel) {
-                e.ecx &= ~(1u << (X86_FEAT_X2APIC & 31) |
-                           1u << (X86_FEAT_TSC_DEADLINE & 31));
-            }
         } else if (e.function == 0xb || e.function == 0x1f) {
             e.edx = (uint32_t)index;
+        }
+        for (int w = 0; w < FEAT_WORD_COUNT; w++) {
+            uint32_t leaf;
+            int reg;
+            feature_word_reg(w, &leaf, &reg);
+            if (e.function == leaf && e.index == 0) {
+                *entry_reg_ptr(&e, reg) = m->features[w];
+            }
         }
         c->entries[c->nent++] = e;
     }
@@ -123,14 +210,12 @@ static struct kvm_cpuid2 *build_host(const KvmVm *vm, int index,
 }
 
 struct kvm_cpuid2 *kvm_cpuid_build(const KvmVm *vm, X86Cpu *cpu, bool host,
-                                   bool lapic_in_kernel,
-                                   uint32_t dropped[FEAT_WORD_COUNT])
+                                   bool lapic_in_kernel)
 {
-    memset(dropped, 0, FEAT_WORD_COUNT * sizeof(dropped[0]));
-    if (host) {
-        return build_host(vm, cpu->index, lapic_in_kernel);
-    }
     const CpuModel *m = cpu->model;
+    if (host) {
+        return build_host(vm, m, cpu->index, lapic_in_kernel);
+    }
     uint32_t nbasic = m->max_leaf + 1;
     uint32_t next = m->max_ext_leaf >= 0x80000000u
                         ? m->max_ext_leaf - 0x80000000u + 1 : 0;
@@ -147,22 +232,6 @@ struct kvm_cpuid2 *kvm_cpuid_build(const KvmVm *vm, X86Cpu *cpu, bool host,
         }
         for (uint32_t i = 0; i < next; i++) {
             add_leaf(c, cpu, 0x80000000u + i);
-        }
-    }
-    /* What the model has and KVM cannot give goes. */
-    for (int w = 0; w < FEAT_WORD_COUNT; w++) {
-        uint32_t leaf;
-        int reg;
-        feature_word_reg(w, &leaf, &reg);
-        const struct kvm_cpuid_entry2 *s = find_entry(vm->supported_cpuid,
-                                                      leaf, 0);
-        uint32_t can = s ? entry_reg(s, reg) : 0;
-        for (uint32_t i = 0; i < c->nent; i++) {
-            struct kvm_cpuid_entry2 *e = &c->entries[i];
-            if (e->function == leaf && e->index == 0) {
-                dropped[w] = m->features[w] & ~can;
-                *entry_reg_ptr(e, reg) &= ~dropped[w];
-            }
         }
     }
     return c;
@@ -212,7 +281,8 @@ typedef struct HostModel {
     char brand[49];
 } HostModel;
 
-CpuModel *kvm_cpuid_host_model(const KvmVm *vm, char *err, size_t errlen)
+static CpuModel *host_model(const KvmVm *vm, bool lapic_in_kernel,
+                            char *err, size_t errlen)
 {
     const struct kvm_cpuid2 *sup = vm->supported_cpuid;
     const struct kvm_cpuid_entry2 *l0 = find_entry(sup, 0, 0);
@@ -251,7 +321,8 @@ CpuModel *kvm_cpuid_host_model(const KvmVm *vm, char *err, size_t errlen)
         int reg;
         feature_word_reg(w, &leaf, &reg);
         const struct kvm_cpuid_entry2 *e = find_entry(sup, leaf, 0);
-        m->features[w] = e ? entry_reg(e, reg) : 0;
+        m->features[w] = e ? entry_reg(e, reg) & kvm_cpuid_can(
+                                 sup, w, lapic_in_kernel) : 0;
     }
     m->generation = x86_model_has(m, X86_FEAT_LM) ? CPU_GEN_X86_64
                                                   : CPU_GEN_686;
@@ -270,4 +341,37 @@ CpuModel *kvm_cpuid_host_model(const KvmVm *vm, char *err, size_t errlen)
     }
     m->brand = h->brand[0] ? h->brand : NULL;
     return m;
+}
+
+int kvm_cpuid_choose(KvmState *s, const char *spec, char *err, size_t errlen)
+{
+    bool lapic_in_kernel = s->irqchip != KVM_IRQCHIP_NONE;
+    char why[200];
+    if (!spec) {
+        s->model = *x86_cpu_model_default();
+    } else if (strcspn(spec, ",") == 4 && !strncmp(spec, "host", 4)) {
+        s->host_model = host_model(&s->vm, lapic_in_kernel, err, errlen);
+        if (!s->host_model) {
+            return -1;
+        }
+        s->cpu_host = true;
+        s->model = *s->host_model;
+        if (x86_cpu_features_apply(spec + 4, &s->model, why, sizeof(why))) {
+            snprintf(err, errlen, "-cpu %s: %s", spec, why);
+            return -1;
+        }
+    } else if (x86_cpu_model_parse(spec, &s->model, why, sizeof(why))) {
+        snprintf(err, errlen, "-cpu %s: %s", spec, why);
+        return -1;
+    }
+    uint32_t dropped[FEAT_WORD_COUNT];
+    char names[300];
+    kvm_cpuid_filter(s->vm.supported_cpuid, lapic_in_kernel, &s->model,
+                     dropped);
+    if (kvm_cpuid_dropped_names(dropped, names, sizeof(names))) {
+        log_warn(&s->m->log, "-cpu %s: this host's KVM cannot give the "
+                             "guest %s; left out", spec ? spec :
+                             s->model.name, names);
+    }
+    return 0;
 }

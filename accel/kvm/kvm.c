@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "accel/kvm/kvm_int.h"
-#include "cpu/models.h"
 
 static void kvm_map_changed(void *opaque, AddressSpace *as)
 {
@@ -161,23 +160,9 @@ static int kvm_init(Machine *m, char *err, size_t errlen)
         return -1;
     }
 
-    const CpuModel *model = x86_cpu_model_default();
-    if (cfg->cpu_model && !strcmp(cfg->cpu_model, "host")) {
-        s->host_model = kvm_cpuid_host_model(&s->vm, err, errlen);
-        if (!s->host_model) {
-            kvm_destroy(m);
-            return -1;
-        }
-        s->cpu_host = true;
-        model = s->host_model;
-    } else if (cfg->cpu_model) {
-        model = x86_cpu_model_find(cfg->cpu_model);
-        if (!model) {
-            snprintf(err, errlen, "-cpu %s: unknown CPU model (-cpu help "
-                                  "lists them)", cfg->cpu_model);
-            kvm_destroy(m);
-            return -1;
-        }
+    if (kvm_cpuid_choose(s, cfg->cpu_model, err, errlen)) {
+        kvm_destroy(m);
+        return -1;
     }
     if (kvm_irqchip_create(s, err, errlen)) {
         kvm_destroy(m);
@@ -191,7 +176,7 @@ static int kvm_init(Machine *m, char *err, size_t errlen)
     }
     for (int i = 0; i < m->ncpus; i++) {
         s->ncpus = i + 1;
-        if (kvm_vcpu_init(s, &s->vcpus[i], i, model, err, errlen)) {
+        if (kvm_vcpu_init(s, &s->vcpus[i], i, &s->model, err, errlen)) {
             kvm_destroy(m);
             return -1;
         }

@@ -138,22 +138,38 @@ void kvm_range_free(KvmRangeList *l);
 
 /* --- cpuid.c --------------------------------------------------------- */
 
-/* A CpuModel describing the host CPU as KVM offers it (for -cpu host);
- * returns NULL with @err filled. Freed with free(). */
-CpuModel *kvm_cpuid_host_model(const KvmVm *vm, char *err, size_t errlen);
-/* The CPUID table for @cpu: its model's leaves with the feature bits KVM
- * cannot give removed, or (@host) KVM's own table, without what needs
- * KVM's LAPIC unless @lapic_in_kernel. Sets @dropped to the feature words
- * the host lacked (FEAT_WORD_COUNT entries). Returns NULL on allocation
- * failure. */
+typedef struct KvmState KvmState;
+
+/* What KVM can give in feature word @w (FEAT_WORD_*) by its supported
+ * table @sup: the AMD aliases of leaf 1's EDX count as given in leaf
+ * 0x80000001's EDX; x2APIC and the TSC-deadline timer only with KVM's
+ * LAPIC (@lapic_in_kernel). */
+uint32_t kvm_cpuid_can(const struct kvm_cpuid2 *sup, int w,
+                       bool lapic_in_kernel);
+/* Cut @m down to what KVM can give: @dropped gets, per feature word, the
+ * bits taken out; a virtual-address width KVM refuses becomes 48. */
+void kvm_cpuid_filter(const struct kvm_cpuid2 *sup, bool lapic_in_kernel,
+                      CpuModel *m, uint32_t dropped[FEAT_WORD_COUNT]);
+/* The names of the @dropped features, space-separated, in @buf (bits
+ * without a name as "CPUID.1H:ECX[5]"); returns the length, 0 if none. */
+size_t kvm_cpuid_dropped_names(const uint32_t dropped[FEAT_WORD_COUNT],
+                               char *buf, size_t len);
+/* -cpu @spec (NULL: the default model) under KVM: s->model becomes the
+ * model every vCPU reports, filtered, with one warning naming what was
+ * left out; "host[,+f,-f...]" starts from KVM's own table (s->cpu_host).
+ * The same values and messages as the software CPU's -cpu. Returns 0, or
+ * -1 with @err filled. */
+int kvm_cpuid_choose(KvmState *s, const char *spec, char *err,
+                     size_t errlen);
+/* The CPUID table for @cpu: its (filtered) model's leaves as x86_cpuid()
+ * reports them, or (@host) KVM's own table with the model's feature
+ * words, without KVM's paravirtual leaves unless @lapic_in_kernel.
+ * Returns NULL on allocation failure. */
 struct kvm_cpuid2 *kvm_cpuid_build(const KvmVm *vm, X86Cpu *cpu, bool host,
-                                   bool lapic_in_kernel,
-                                   uint32_t dropped[FEAT_WORD_COUNT]);
+                                   bool lapic_in_kernel);
 const char *kvm_feature_name(unsigned feat);
 
 /* --- vcpu.c / sync.c ------------------------------------------------- */
-
-typedef struct KvmState KvmState;
 
 typedef struct KvmVcpu {
     KvmState *s;
@@ -305,7 +321,8 @@ struct KvmState {
     bool gsi_lines_given;
     bool gsi_warned;
     bool threaded;
-    CpuModel *host_model;      /* -cpu host */
+    CpuModel model;            /* what every vCPU reports (kvm_cpuid_choose) */
+    CpuModel *host_model;      /* -cpu host: KVM's table as a model */
     bool cpu_host;
 
     /* the machine lock and the vCPU threads (cpus.c) */

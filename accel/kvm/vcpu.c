@@ -22,35 +22,6 @@
 
 #include "cpu/seg.h"
 
-static void report_dropped(KvmVcpu *v, const uint32_t dropped[])
-{
-    char list[256] = "";
-    size_t n = 0;
-    for (int w = 0; w < FEAT_WORD_COUNT; w++) {
-        for (int b = 0; b < 32; b++) {
-            if (!(dropped[w] >> b & 1)) {
-                continue;
-            }
-            const char *name = kvm_feature_name((unsigned)FEAT(w, b));
-            char tmp[32];
-            if (!name) {
-                snprintf(tmp, sizeof(tmp), "word%d.bit%d", w, b);
-                name = tmp;
-            }
-            int k = snprintf(list + n, sizeof(list) - n, "%s%s",
-                             n ? " " : "", name);
-            if (k > 0 && (size_t)k < sizeof(list) - n) {
-                n += (size_t)k;
-            }
-        }
-    }
-    if (n) {
-        log_warn(&v->s->m->log, "kvm: this host's KVM cannot give the "
-                                "guest: %s (dropped from -cpu %s)",
-                 list, v->cpu->model->name);
-    }
-}
-
 int kvm_vcpu_init(KvmState *s, KvmVcpu *v, int index, const CpuModel *model,
                   char *err, size_t errlen)
 {
@@ -85,9 +56,8 @@ int kvm_vcpu_init(KvmState *s, KvmVcpu *v, int index, const CpuModel *model,
         return -1;
     }
 
-    uint32_t dropped[FEAT_WORD_COUNT];
     struct kvm_cpuid2 *cpuid = kvm_cpuid_build(
-        vm, v->cpu, s->cpu_host, s->irqchip != KVM_IRQCHIP_NONE, dropped);
+        vm, v->cpu, s->cpu_host, s->irqchip != KVM_IRQCHIP_NONE);
     if (!cpuid) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -97,9 +67,6 @@ int kvm_vcpu_init(KvmState *s, KvmVcpu *v, int index, const CpuModel *model,
     if (r < 0) {
         snprintf(err, errlen, "KVM_SET_CPUID2: %s", strerror(errno));
         return -1;
-    }
-    if (index == 0) {
-        report_dropped(v, dropped);
     }
 
     /* The software CPU's TSC runs at 1 GHz; match it where KVM can. */

@@ -50,6 +50,7 @@ typedef struct PitTimer {
     Timer timer;
     PitState *s;
     int n;
+    int64_t due_ns;       /* the deadline it was last armed for */
 } PitTimer;
 
 struct PitState {
@@ -259,14 +260,33 @@ static void pit_update_out(PitState *s, int n)
         return;
     }
     uint64_t d = c->origin + next;
-    timer_mod(&s->timers[n].timer,
-              c->start_ns + ticks_to_ns(d - c->base_ticks));
+    s->timers[n].due_ns = c->start_ns + ticks_to_ns(d - c->base_ticks);
+    timer_mod(&s->timers[n].timer, s->timers[n].due_ns);
 }
 
+/* The main loop runs a timer when it gets to it: on the host clock often
+ * after its deadline, and a change of OUT shorter than the delay (mode
+ * 2's pulse is one PIT clock, 838 ns; so are the strobes of modes 4 and
+ * 5) would be lost if OUT were only evaluated now. So OUT is first driven
+ * as it was at the deadline, then as it is now: the line sees the pulse
+ * (one, however late the timer: missed periods are not replayed). */
 static void pit_timer_cb(void *opaque)
 {
     PitTimer *t = opaque;
-    pit_update_out(t->s, t->n);
+    PitState *s = t->s;
+    PitChannel *c = &s->st.ch[t->n];
+    int64_t now = clock_now(s->clock);
+    int64_t due = t->due_ns;
+    /* (A reload applied since, by a read after the deadline, moved the
+     * origin past it: then the deadline is no longer this count's.) */
+    if (due < now && due >= c->start_ns && ch_ticks(c, due) >= c->origin) {
+        uint8_t out = ch_out_at(c, ch_elapsed(c, due));
+        if (out != c->out) {
+            c->out = out;
+            irq_set(s->out[t->n], out);
+        }
+    }
+    pit_update_out(s, t->n);
 }
 
 /* --- BCD --- */

@@ -54,7 +54,10 @@ struct PcDirect {
     PciBus *pci;
     uint8_t *image;            /* the kernel file */
     uint8_t *initrd;
-    LinuxDirect ld;
+    E820Table e820;
+    LinuxDirectConfig lc;      /* what ld was prepared from */
+    LinuxDirect ld;            /* (pieces gone while ld_stale) */
+    bool ld_stale;
     uint8_t *tables;           /* ACPI tables, then the MP table */
     uint32_t tables_size;
     uint64_t tables_base;
@@ -237,25 +240,25 @@ PcDirect *pc_direct_init(Machine *m, PciBus *pci, uint64_t ram_below_4g,
     d->m = m;
     d->pci = pci;
     size_t ksize, isize;
-    E820Table e820;
     char msg[256];
     if (read_kernel(d, &ksize, &isize, err, errlen) ||
         build_tables(d, ram_below_4g, ram_above_4g, err, errlen)) {
         pc_direct_free(d);
         return NULL;
     }
-    if (pc_direct_e820(&e820, ram_below_4g, ram_above_4g, d->tables_base)) {
+    if (pc_direct_e820(&d->e820, ram_below_4g, ram_above_4g,
+                       d->tables_base)) {
         error_set(err, errlen, "-m: too little RAM below 4 GiB for direct boot");
         pc_direct_free(d);
         return NULL;
     }
-    LinuxDirectConfig lc = {
+    d->lc = (LinuxDirectConfig){
         .image = d->image,
         .image_size = ksize,
         .initrd = d->initrd,
         .initrd_size = isize,
         .cmdline = cfg->append,
-        .e820 = &e820,
+        .e820 = &d->e820,
         .acpi_rsdp = PC_DIRECT_RSDP,
         .load_top = d->tables_base,
         .unpack = true,
@@ -266,8 +269,8 @@ PcDirect *pc_direct_init(Machine *m, PciBus *pci, uint64_t ram_below_4g,
         pc_direct_free(d);
         return NULL;
     }
-    lc.unpack = !unpack || !strcmp(unpack, "on");
-    if (linux_direct_prepare(&lc, &d->ld, msg, sizeof(msg))) {
+    d->lc.unpack = !unpack || !strcmp(unpack, "on");
+    if (linux_direct_prepare(&d->lc, &d->ld, msg, sizeof(msg))) {
         error_set(err, errlen, "-kernel %s: %s", cfg->kernel, msg);
         pc_direct_free(d);
         return NULL;
@@ -340,6 +343,21 @@ void pc_direct_reset(PcDirect *d)
     AddressSpace *as = d->m->as;
     const LinuxDirect *ld = &d->ld;
     uint8_t bda[2];
+    if (d->ld_stale) {
+        /* The unpacked kernel was let go after the last reset: unpack it
+         * again (the same image, the same layout). */
+        char msg[256];
+        linux_direct_free(&d->ld);
+        memset(&d->ld, 0, sizeof(d->ld));
+        if (linux_direct_prepare(&d->lc, &d->ld, msg, sizeof(msg))) {
+            log_error(&d->m->log, "reset: -kernel %s: %s", d->m->cfg->kernel,
+                      msg);
+            machine_request_exit(d->m, 1);
+            return;
+        }
+        mtrr_msrs(&d->ld.cpu);
+        d->ld_stale = false;
+    }
     setup_pci(d);
 
     /* The BIOS data area names the EBDA and the base memory size. */
@@ -364,6 +382,15 @@ void pc_direct_reset(PcDirect *d)
     }
     if (ld->initrd_size) {
         as_dma_write(as, ld->initrd_addr, ld->initrd, ld->initrd_size);
+    }
+    /* The vmlinux pcvm unpacked (tens of MiB) now lives in guest RAM; the
+     * host copy goes, and a later reset unpacks the image again, rather
+     * than keep it resident for a reboot that may never come. */
+    if (d->ld.unpacked) {
+        free(d->ld.unpacked);
+        d->ld.unpacked = NULL;
+        d->ld.nkernel = 0;
+        d->ld_stale = true;
     }
     /* A CPU without MTRRs keeps none: the rest of the state is loaded
      * whatever set_boot_state says about them. */

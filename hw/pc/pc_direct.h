@@ -27,8 +27,10 @@
  * line in @err naming the option on any problem); pc_direct_reset(),
  * which the board calls from its board_reset hook after every reset (the
  * first, cold one included), puts all of the above into the machine, so
- * a guest reboot boots the kernel again. pc_direct_e820() is the memory
- * map alone.
+ * a guest reboot boots the kernel again. A vmlinux pcvm unpacked is not
+ * kept on the host once it is in guest RAM (tens of MiB for a reboot that
+ * may never come): the next reset unpacks the image again. pc_direct_e820()
+ * is the memory map alone.
  */
 #ifndef PCVM_HW_PC_DIRECT_H
 #define PCVM_HW_PC_DIRECT_H

@@ -106,3 +106,23 @@ guest_verdict() {
     echo "PASS: $(grep -ao -m1 'Linux version [^ ]*' "$log")$summary$([ -n "$engine_tag" ] && echo " (the interpreter)")"
     exit 0
 }
+
+# kvm_linux_or_skip BUILD: exit 77 (skip) with the reason unless this
+# host's KVM can run Linux: pcvm's self-test passes real mode, protected
+# mode and paging, and the guest runs on the CPU (VMX/SVM), not through
+# KVM's instruction emulator (pcvm -accel help). Where it can, the test
+# runs and may fail like any other.
+kvm_linux_or_skip() {
+    local info selftest need
+    info=$("$1/pcvm" -accel help 2>&1)
+    selftest=$(echo "$info" | sed -n 's/^KVM self-test: //p')
+    for need in real-mode protected-mode paging native; do
+        case " $selftest " in
+        *" $need=ok "*) ;;
+        *)
+            echo "SKIP: KVM here cannot run Linux ($need not ok): $(echo "$info" | sed -n 's/^KVM here: //p')"
+            exit 77
+            ;;
+        esac
+    done
+}

@@ -7,13 +7,25 @@
 # file and take its SHA-256 (both compared with the host computing the
 # same), and power off through ACPI; pcvm exits 0.
 # boot-interp: yes (tests/run.sh runs it under the interpreter too)
+# With BOOT_ACCEL=kvm in the environment (linux-amd64-kvm.sh) the same
+# under -accel kvm on the host clock, where KVM can run Linux; elsewhere
+# it skips with the reason.
 set -u
 build=${1:-build}
+accel=${BOOT_ACCEL:-tcg}
+name=linux-amd64$([ "$accel" = kvm ] && echo "-kvm")
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # shellcheck source=tests/boot/guest-lib.bash
 . "$here/guest-lib.bash"
+# -icount: under the software CPU virtual time follows the instruction
+# count, so the guest sees the same timing on any host.
+accel_args="-icount shift=2"
+if [ "$accel" = kvm ]; then
+    kvm_linux_or_skip "$build"
+    accel_args="-accel kvm"
+fi
 guest_fetch amd64 "$build"
 
 cat >"$tmp/test.sh" <<SCRIPT
@@ -27,15 +39,15 @@ SCRIPT
 guest_initrd "$tmp/test.sh" "$tmp/initrd.gz"
 gzip -dc "$tmp/initrd.gz" >"$tmp/initrd.img"
 
-# -icount: virtual time follows the instruction count, so the guest sees
-# the same timing on any host. The limits only guard against a hang: CPU
-# time for a guest that spins, wall time for one that sleeps.
-log=$build/tests/linux-amd64$engine_tag.log
+# The limits only guard against a hang: CPU time for a guest that spins,
+# wall time for one that sleeps.
+log=$build/tests/$name$engine_tag.log
 mkdir -p "$build/tests"
 (
     ulimit -t 1200
+    # shellcheck disable=SC2086
     exec timeout 2400 "$build/pcvm" "${engine_args[@]}" -nographic -m 128 \
-        -icount shift=2 -no-reboot -kernel "$kernel" -initrd "$tmp/initrd.img" \
+        $accel_args -no-reboot -kernel "$kernel" -initrd "$tmp/initrd.img" \
         -append "console=ttyS0 pcvm.test=1"
 ) </dev/null >"$log" 2>"$tmp/err"
 status=$?
@@ -48,4 +60,4 @@ expect_text "$log" "== flags sse sse2 nx lm pni " "SSE to SSE3 (pni), long mode 
 guest_fp_expect "$log"
 expect_log "$log" "reboot: Power down" "ACPI power-off"
 refuse_log "$log" "invalid opcode|general protection|Oops|BUG:|panic" "kernel complaints"
-guest_verdict "$log" ": shell, awk, sha256, power-off"
+guest_verdict "$log" "$([ "$accel" = kvm ] && echo " under KVM"): shell, awk, sha256, power-off"

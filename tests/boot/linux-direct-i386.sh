@@ -6,10 +6,14 @@
 # the kernel proper (32-bit startup); with DIRECT_UNPACK=off in the
 # environment (linux-direct-i386-bz.sh) it enters the bzImage's 32-bit
 # entry and the kernel decompresses itself; DIRECT_ARCH=amd64
-# (linux-direct-amd64.sh) boots the 64-bit kernel in long mode.
-# Debian's kernel and busybox on two CPUs reach a shell, run a few
-# commands (md5sum, floating point in awk and a sha256sum checked against
-# the host's) and power off through ACPI; pcvm exits 0.
+# (linux-direct-amd64.sh) boots the 64-bit kernel in long mode; with
+# DIRECT_ACCEL=kvm (linux-direct-*-kvm.sh) the same runs under -accel kvm
+# on the host clock, a host thread per vCPU, where KVM can run Linux (and
+# skips with the reason elsewhere). Debian's kernel and busybox on two
+# CPUs reach a shell, run a few commands (md5sum, floating point in awk
+# and a sha256sum checked against the host's), keep both CPUs busy at
+# once (a loop pinned to each, which must run there and move that CPU's
+# tick count in /proc/stat) and power off through ACPI; pcvm exits 0.
 # The kernel log must show pcvm's memory map, the tables where pcvm put
 # them, both CPUs up, the timers calibrated, the IOAPIC in use, no
 # complaints about interrupts and no kernel errors. The time to init is
@@ -18,13 +22,21 @@ set -u
 build=${1:-build}
 arch=${DIRECT_ARCH:-i386}
 unpack=${DIRECT_UNPACK:-on}
+accel=${DIRECT_ACCEL:-tcg}
 smp=2
-name=linux-direct-$arch$([ "$unpack" = off ] && echo "-bz")
+name=linux-direct-$arch$([ "$unpack" = off ] && echo "-bz")$([ "$accel" = kvm ] && echo "-kvm")
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # shellcheck source=tests/boot/guest-lib.bash
 . "$here/guest-lib.bash"
+# -icount: under the software CPU virtual time follows the instruction
+# count, so the guest sees the same timing on any host.
+accel_args="-icount shift=2"
+if [ "$accel" = kvm ]; then
+    kvm_linux_or_skip "$build"
+    accel_args="-accel kvm"
+fi
 guest_fetch "$arch" "$build"
 
 cat >"$tmp/test.sh" <<'SCRIPT'
@@ -35,12 +47,35 @@ cat /proc/interrupts
 seq 1 20000 >/tmp/numbers
 echo "== md5 $(md5sum /tmp/numbers | cut -d' ' -f1)"
 echo "== cpus $(grep -c ^processor /proc/cpuinfo)"
+cat >/tmp/busy.sh <<'BUSY'
+# busy.sh N (pinned to CPU N): spin until CPU N's user+nice+system ticks
+# in /proc/stat move, then say where this shell ran and whether they did.
+n=$1
+ticks() {
+    while read -r c u ni s rest; do
+        if [ "$c" = "cpu$n" ]; then echo $((u + ni + s)); return; fi
+    done </proc/stat
+}
+t0=$(ticks)
+t=$t0
+i=0
+while [ $i -lt 200000 ] && [ "$t" -le "$t0" ]; do
+    i=$((i + 1))
+    if [ $((i % 50)) -eq 0 ]; then t=$(ticks); fi
+done
+moved="moved"
+[ "$t" -gt "$t0" ] || moved="did not move ($t0 -> $t)"
+echo "== busy on cpu$n: ran on cpu$(cut -d' ' -f39 /proc/$$/stat), its ticks $moved"
+BUSY
 n=0
 while [ -e /sys/devices/system/cpu/cpu$n ]; do
-    taskset -c $n sh -c 'i=0; while [ $i -lt 3000 ]; do i=$((i + 1)); done'
-    echo "== pinned to cpu$n: status $?"
+    taskset -c $n sh /tmp/busy.sh $n >/tmp/busy.$n &
     n=$((n + 1))
 done
+wait
+# (in CPU order: the "== " lines must not depend on which ended first)
+n=0
+while [ -e /tmp/busy.$n ]; do cat /tmp/busy.$n; n=$((n + 1)); done
 echo "== cmdline $(cat /proc/cmdline)"
 echo "== dmesg"
 dmesg
@@ -50,13 +85,14 @@ guest_initrd "$tmp/test.sh" "$tmp/initrd.img"
 
 want_md5=$(seq 1 20000 | md5sum | cut -d' ' -f1)
 
-# -icount: virtual time follows the instruction count, so the guest sees
-# the same timing on any host; the limit only guards against a hang.
+# The limit only guards against a hang.
 log=$build/tests/$name$engine_tag.log
+mkdir -p "$build/tests"
 start=$(date +%s.%N)
+# shellcheck disable=SC2086
 timeout 1500 "$build/pcvm" "${engine_args[@]}" -bios none -nographic \
     -m 256 -smp "$smp" \
-    -icount shift=2 -no-reboot -global direct-boot.unpack="$unpack" \
+    $accel_args -no-reboot -global direct-boot.unpack="$unpack" \
     -kernel "$kernel" -initrd "$tmp/initrd.img" \
     -append "console=ttyS0 pcvm.test=1 apic=verbose" \
     </dev/null >"$log" 2>"$tmp/err"
@@ -87,7 +123,7 @@ expect_log "$log" "ACPI: Interpreter enabled" "ACPI enabled (the PM block at 0x6
 expect_log "$log" "smp: Brought up 1 node, $smp CPUs" "the APs started by INIT/SIPI"
 expect_text "$log" "== cpus $smp" "all $smp CPUs in /proc/cpuinfo"
 for ((c = 0; c < smp; c++)); do
-    expect_text "$log" "== pinned to cpu$c: status 0" "a job pinned to CPU $c"
+    expect_text "$log" "== busy on cpu$c: ran on cpu$c, its ticks moved" "a loop pinned to CPU $c, running there and moving its ticks in /proc/stat"
 done
 expect_log "$log" "reboot: Power down" "ACPI power-off"
 refuse_log "$log" "spurious (8259A )?interrupt|spurious APIC|lost interrupt|nobody cared|unexpected IRQ" "interrupt complaints"
@@ -101,5 +137,6 @@ init=$(grep -ao -m1 -- '-- uptime at init [0-9.]*' "$log" | cut -d' ' -f5)
 wall=$(awk "BEGIN { printf \"%.1f\", $end - $start }")
 how=$([ "$unpack" = off ] && echo "the bzImage's entry" || echo "the vmlinux unpacked by pcvm")
 engine=$([ -n "$engine_tag" ] && echo " under the interpreter")
-echo "PASS: $(grep -ao -m1 'Linux version [^ ]*' "$log") without firmware ($how) on $smp CPUs$engine: shell, md5, awk, sha256, power-off (guest uptime at init ${init}s; ${wall}s wall for the whole run)"
+engine=$engine$([ "$accel" = kvm ] && echo " under KVM")
+echo "PASS: $(grep -ao -m1 'Linux version [^ ]*' "$log") without firmware ($how) on $smp CPUs$engine: shell, md5, awk, sha256, both CPUs busy, power-off (guest uptime at init ${init}s; ${wall}s wall for the whole run)"
 exit 0

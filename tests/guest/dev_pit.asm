@@ -2,7 +2,6 @@
 ; count ten interrupts, each ended with a non-specific EOI, then check
 ; that nothing stays in service and the counter still counts down.
 ; expect: pit: 10 ticks
-; kvm: no (timing: on the host clock the 8254 model loses mode-2 pulses)
 %include "guest.inc"
 %include "dev_isa.inc"
 

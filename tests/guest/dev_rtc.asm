@@ -1,15 +1,20 @@
 ; The RTC's periodic interrupt (1024 Hz) arrives on IRQ8 through the slave
 ; PIC cascaded on the master's IR2; each handler reads register C (which
 ; must show PF and IRQF) and ends the interrupt on both PICs.
+; A period may end between setting PIE and the read of register C that
+; clears stale flags (on the host clock, not under -icount): its edge is
+; latched in the PIC and its handler then finds register C clear. That
+; may happen once, before any interrupt with the flags; any other
+; interrupt without them fails the test.
 ; expect: rtc: 8 periodic interrupts
-; kvm: no (timing: on the host clock IRQ8 can beat the clearing of reg C)
 %include "guest.inc"
 %include "dev_isa.inc"
 
         TEST_START
         SET_VECTOR 0x70, irq8
         mov word [TICKS], 0
-        mov byte [TICKS + 2], 0
+        mov byte [TICKS + 2], 0         ; interrupts without PF and IRQF
+        mov byte [TICKS + 3], 0         ; ... the stale first one
         call pic_init
         mov al, 0xfb            ; master: the cascade only
         out 0x21, al
@@ -53,15 +58,21 @@
         PASS
 
 irq8:   push ax
-        inc word [TICKS]
         mov al, 0x0c
         out 0x70, al
         in al, 0x71
         and al, 0xc0
         cmp al, 0xc0            ; IRQF and PF
         je .ok
-        inc byte [TICKS + 2]
-.ok:    mov al, 0x20
+        cmp word [TICKS], 0     ; stale: only before the first real one
+        jne .bad
+        cmp byte [TICKS + 3], 0
+        jne .bad
+        inc byte [TICKS + 3]
+        jmp .eoi
+.bad:   inc byte [TICKS + 2]
+.ok:    inc word [TICKS]
+.eoi:   mov al, 0x20
         out 0xa0, al
         out 0x20, al
         pop ax

@@ -6,7 +6,7 @@
 ; EFER.NXE), NX with EFER.NXE (instruction fetches only, the I bit), CR0.WP,
 ; INVLPG, and MOV CR3's #GP for reserved bits.
 ; pcvm-args: -no-reboot -cpu qemu64,+pdpe1gb
-; kvm: no (accel/kvm takes plain -cpu model names, not +features)
+; kvm-needs: paging cpuid
 ; expect: ok
 %include "guest.inc"
 %include "lm.inc"

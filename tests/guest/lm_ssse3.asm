@@ -3,7 +3,7 @@
 ; a RIP-relative operand followed by its count byte, PSHUFB, PHADDW,
 ; PABSD, and CPUID showing the added feature.
 ; pcvm-args: -no-reboot -cpu qemu64,+ssse3
-; kvm: no (accel/kvm takes plain -cpu model names, not +features)
+; kvm-needs: paging cpuid
 ; expect: ok
 %include "guest.inc"
 %include "lm.inc"

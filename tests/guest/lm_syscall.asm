@@ -5,7 +5,7 @@
 ; (canonical checks on base + offset, a selector load replacing the base),
 ; and RDTSCP with TSC_AUX.
 ; pcvm-args: -no-reboot -cpu qemu64,+rdtscp
-; kvm: no (accel/kvm takes plain -cpu model names, not +features)
+; kvm-needs: paging cpuid
 ; expect: ok
 %include "guest.inc"
 %include "lm.inc"

@@ -2,11 +2,8 @@
 ; all but itself; each AP counts itself in and halts with interrupts off;
 ; an NMI IPI to all but self must still reach each AP (a software-disabled
 ; LAPIC takes NMIs); then a reset through port 0x92 must stop the APs and
-; the whole start-up works again.
-;
-; Waiting for the board to accept -smp (hw/pc/pc.c refuses it today): then
-; move this file to tests/guest/ (it passes under tcg and kvm, with
-; thread=single and thread=multi, for 2 and 4 CPUs).
+; the whole start-up works again. (It passes with 2 CPUs as well:
+; nasm -DNCPUS=2 and -smp 2; and with every kernel-irqchip mode.)
 ; pcvm-args: -smp 4
 ; expect: smp: 4 cpus
 ; expect: nmi ok
