@@ -736,12 +736,8 @@ int main(int argc, char **argv)
         unsigned bits = o.mode > 1 ? (unsigned)o.mode
                         : o.mode == 1 && idx % 2 == 0 ? 64
                         : has16 && idx % 4 == 3 ? 16 : 32;
-        if (bits == 64) {
-            dt_gen_stream64(s, &lay, o.seed, idx, o.group_mask, o.len);
-        } else {
-            dt_gen_stream(s, &lay, o.seed, idx, o.group_mask | gen_flags,
-                          o.len, bits);
-        }
+        dt_gen_stream(s, &lay, o.seed, idx, o.group_mask | gen_flags, o.len,
+                      bits);
         Cmp c;
         bool trace = o.only_stream >= 0;
         if (trace) {

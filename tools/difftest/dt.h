@@ -173,7 +173,7 @@ void dt_build_stub(uint8_t *page, const DtLayout *lay);
 void dt_fill_scratch(uint8_t *page, const DtLayout *lay, const DtRegs *init,
                      unsigned bits);
 
-/* --- the generator (gen.c) --- */
+/* --- the generator (gen.c and the group files) --- */
 
 typedef struct DtGen DtGen;
 typedef void DtGenFn(DtGen *g);
@@ -184,7 +184,8 @@ typedef void DtGenFn(DtGen *g);
 typedef struct DtGroup {
     const char *name;
     const char *what;
-    DtGenFn *gen;           /* NULL: no 16/32-bit generator */
+    DtGenFn *gen;           /* 16/32-bit code (NULL: none) */
+    DtGenFn *gen64;         /* 64-bit code (NULL: none) */
     unsigned weight;        /* share when all groups are on */
     bool sse;               /* needs SSE up to SSSE3 (and its initial
                                x87/SSE state) */
@@ -197,15 +198,12 @@ extern const unsigned dt_group_count;
  * use (SSE up to SSSE3), so other groups may use it too (FISTTP). */
 #define DT_GEN_SSE (1ULL << 63)
 
-/* Generate stream @index of @seed with about @ninsn instructions from the
- * groups whose bit is set in @group_mask (and DT_GEN_SSE). */
+/* Generate stream @index of @seed with about @ninsn instructions of
+ * @bits-bit code (16, 32 or 64) from the groups whose bit is set in
+ * @group_mask (and DT_GEN_SSE) that have a generator for that code. */
 void dt_gen_stream(DtStream *s, const DtLayout *lay, uint64_t seed,
                    uint64_t index, uint64_t group_mask, unsigned ninsn,
                    unsigned bits);
-/* The same for 64-bit code (gen64.c); groups without a 64-bit generator
- * (bcd) are left out. */
-void dt_gen_stream64(DtStream *s, const DtLayout *lay, uint64_t seed,
-                     uint64_t index, uint64_t group_mask, unsigned ninsn);
 /* The sandbox contents of a stream. */
 void dt_fill_sandbox(uint8_t *buf, uint64_t mem_seed);
 /* A copy of @s cut after its first @n instructions. */

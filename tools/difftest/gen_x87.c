@@ -151,56 +151,6 @@ static X80 x80_val(DtGen *g)
     }
 }
 
-static uint32_t f32_val(DtGen *g)
-{
-    static const uint32_t edges[] = {
-        0x00000000, 0x80000000, 0x00000001, 0x80000001, 0x007fffff,
-        0x00400000, 0x00800000, 0x80800000, 0x7f7fffff, 0xff7fffff,
-        0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000, 0x7f800001,
-        0xff812345, 0x7fc12345, 0x3f800000, 0xbf800000, 0x3fc00000,
-        0x40000000, 0x3f000000, 0x4f000000, 0xcf000000, 0x5f000000,
-        0xdf000000, 0x3effffff, 0x3f7fffff, 0x4b000000, 0x46fffe00,
-        0xc7000000, 0x40490fdb,
-    };
-    switch (rn(g, 4)) {
-    case 0:
-        return edges[rn(g, sizeof(edges) / sizeof(edges[0]))];
-    case 1:
-        return (uint32_t)(rnd(g) & 0x807fffff) | (0x78 + rn(g, 16)) << 23;
-    case 2:
-        return (uint32_t)(rnd(g) & 0x807fffff) |
-               (chance(g, 50) ? rn(g, 3) : 0xfc + rn(g, 4)) << 23;
-    default:
-        return (uint32_t)rnd(g);
-    }
-}
-
-static uint64_t f64_val(DtGen *g)
-{
-    static const uint64_t edges[] = {
-        0, 0x8000000000000000ULL, 1, 0x8000000000000001ULL,
-        0x000fffffffffffffULL, 0x0010000000000000ULL, 0x7fefffffffffffffULL,
-        0x7ff0000000000000ULL, 0xfff0000000000000ULL, 0x7ff8000000000000ULL,
-        0xfff8000000000000ULL, 0x7ff0000000000001ULL, 0xfff4000012345678ULL,
-        0x3ff0000000000000ULL, 0xbff0000000000000ULL, 0x3ff8000000000000ULL,
-        0x41e0000000000000ULL, 0xc1e0000000000000ULL, 0x43e0000000000000ULL,
-        0xc3e0000000000000ULL, 0x3fe0000000000000ULL, 0x4330000000000000ULL,
-        0x400921fb54442d18ULL, 0x3fe921fb54442d18ULL,
-    };
-    switch (rn(g, 4)) {
-    case 0:
-        return edges[rn(g, sizeof(edges) / sizeof(edges[0]))];
-    case 1:
-        return (rnd(g) & 0x800fffffffffffffULL) |
-               (uint64_t)(0x3f0 + rn(g, 32)) << 52;
-    case 2:
-        return (rnd(g) & 0x800fffffffffffffULL) |
-               (uint64_t)(chance(g, 50) ? rn(g, 3) : 0x7fc + rn(g, 4)) << 52;
-    default:
-        return rnd(g);
-    }
-}
-
 static uint64_t int_val(DtGen *g, unsigned size)
 {
     if (size < 8) {
@@ -220,20 +170,11 @@ static uint64_t int_val(DtGen *g, unsigned size)
 
 /* --- addresses and setup stores --- */
 
-static uint32_t sbx_end(const DtGen *g)
-{
-    uint32_t end = g->lay->sbx_base + DT_SBX_SIZE;
-    if (end - 1 > g->data_limit) {
-        end = g->data_limit + 1;
-    }
-    return end;
-}
-
 /* @size bytes in the sandbox (within the data segments): aligned to
  * @align mostly, across a page boundary now and then. */
 static uint32_t x87_addr(DtGen *g, unsigned size, unsigned align)
 {
-    uint32_t lo = g->lay->sbx_base, end = sbx_end(g);
+    uint32_t lo = g->lay->sbx_base, end = (uint32_t)sbx_end(g);
     uint32_t a = lo + rn(g, end - lo - size + 1);
     if (chance(g, 8)) {
         uint32_t page = lo + DT_PAGE * (1 + rn(g, (end - lo) / DT_PAGE - 1));
@@ -249,12 +190,6 @@ static uint32_t x87_addr(DtGen *g, unsigned size, unsigned align)
 static uint32_t op_addr(DtGen *g, unsigned size, unsigned align)
 {
     return chance(g, 94) ? x87_addr(g, size, align) : pick_addr(g, size);
-}
-
-static bool in_sandbox(const DtGen *g, uint32_t addr, unsigned size)
-{
-    return addr >= g->lay->sbx_base && addr + size <= sbx_end(g) &&
-           addr + size > addr;
 }
 
 /* Store @len bytes of @p at @addr with setup MOVs. */
@@ -324,9 +259,10 @@ static Ea exact_at(DtGen *g, uint32_t addr)
     Ea e;
     memset(&e, 0, sizeof(e));
     e.mem = true;
-    if (addr < 0x10000 && chance(g, g->def32 ? 15 : 70)) {
+    e.as = 4;
+    if (addr < 0x10000 && chance(g, g->bits == 32 ? 15 : 70)) {
         /* (in 32-bit code too: a 16-bit offset wraps past 0xffff) */
-        e.a16 = true;
+        e.as = 2;
         e.rm = 6;
         e.disp = addr;
         e.disp_size = 2;
@@ -338,7 +274,7 @@ static Ea exact_at(DtGen *g, uint32_t addr)
         e.rm = (uint8_t)r;
         e.disp = (uint32_t)rnd(g);
         e.disp_size = 4;
-        set_reg32(g, r, addr - e.disp);
+        set_reg(g, r, 4, addr - e.disp);
         return e;
     }
     e.rm = 5;
@@ -369,12 +305,10 @@ static void op_mem(DtGen *g, unsigned esc, unsigned reg, const Ea *e,
                    unsigned os, bool setup)
 {
     if (!os && !setup && chance(g, 3)) {
-        os = g->def32 ? 2 : 4;
+        os = 6 - def_os(g);
     }
     ins_begin(g);
-    ea_prefixes(g, e, false, os);
-    byte(g, (uint8_t)(0xd8 + esc));
-    modrm(g, e, reg);
+    op_E(g, e, reg, os, false, 0xd8 + esc);
     if (setup) {
         setup_end(g);
     } else {
@@ -468,7 +402,7 @@ static void push_value(DtGen *g)
         static const uint8_t size[] = {4, 8, 2, 4, 8};
         unsigned f = rn(g, 5);
         uint32_t addr = x87_addr(g, size[f], size[f]);
-        uint64_t v = f == 0 ? f32_val(g) : f == 1 ? f64_val(g)
+        uint64_t v = f == 0 ? dt_f32_val(&g->rng) : f == 1 ? dt_f64_val(&g->rng)
                                                   : int_val(g, size[f]);
         store_u64(g, addr, v, size[f]);
         Ea e = mem_at(g, addr, 0);
@@ -548,7 +482,7 @@ static void gen_arith_mem(DtGen *g)
     prepare(g, 1, 0);
     uint32_t addr = op_addr(g, sz, sz);
     if (chance(g, 80)) {
-        uint64_t v = esc == 0 ? f32_val(g) : esc == 4 ? f64_val(g)
+        uint64_t v = esc == 0 ? dt_f32_val(&g->rng) : esc == 4 ? dt_f64_val(&g->rng)
                                                       : int_val(g, sz);
         store_u64(g, addr, v, sz);
     }
@@ -613,8 +547,8 @@ static void gen_load(DtGen *g)
     uint32_t addr = op_addr(g, sz, sz > 8 ? 8 : sz);
     if (chance(g, 85)) {
         switch (k) {
-        case 0: store_u64(g, addr, f32_val(g), 4); break;
-        case 1: store_u64(g, addr, f64_val(g), 8); break;
+        case 0: store_u64(g, addr, dt_f32_val(&g->rng), 4); break;
+        case 1: store_u64(g, addr, dt_f64_val(&g->rng), 8); break;
         case 2:
         case 7: store_x80(g, addr, x80_val(g)); break;
         case 6: store_bcd(g, addr); break;
@@ -764,7 +698,7 @@ static void gen_trans(DtGen *g)
 }
 
 /* FXCH FINCSTP FDECSTP FFREE FFREEP FCMOVcc FNOP FST ST(i). */
-static void gen_stack(DtGen *g)
+static void gen_fstack(DtGen *g)
 {
     unsigned k = rn(g, 8);
     prepare(g, 2, 0);
@@ -1014,7 +948,7 @@ void gen_x87(DtGen *g)
     } else if (k < 80) {
         gen_trans(g);
     } else if (k < 87) {
-        gen_stack(g);
+        gen_fstack(g);
     } else if (k < 93) {
         gen_control(g);
     } else if (k < 98) {

@@ -73,7 +73,40 @@ uint32_t dt_interesting32(uint64_t *st, unsigned size)
     return v & size_mask32(size);
 }
 
-/* --- SSE operands --- */
+uint64_t dt_interesting64(uint64_t *st)
+{
+    static const uint64_t edges[] = {
+        0, 1, 2, 3, 4, 5, 7, 8, 9, 0xf, 0x10, 0x1f, 0x20, 0x3f, 0x40, 0x41,
+        0x7f, 0x80, 0x81, 0xfe, 0xff, 0x100, 0x7fff, 0x8000, 0xffff,
+        0x10000, 0x7fffffff, 0x80000000, 0x80000001, 0xfffffffe,
+        0xffffffff, 0x100000000ULL, 0x100000001ULL, 0x7fffffffffffffffULL,
+        0x8000000000000000ULL, 0x8000000000000001ULL, 0xfffffffffffffffeULL,
+        0xffffffffffffffffULL, 0xffffffff80000000ULL, 0x5555555555555555ULL,
+        0xaaaaaaaaaaaaaaaaULL, 0x0f0f0f0f0f0f0f0fULL, 0x123456789abcdef0ULL,
+        0x0000800000000000ULL, 0x00007fffffffffffULL,
+    };
+    switch (dt_rn(st, 6)) {
+    case 0:
+    case 1:
+        return edges[dt_rn(st, sizeof(edges) / sizeof(edges[0]))];
+    case 2: {
+        static const uint64_t top[] = {1ULL << 63, (1ULL << 63) - 1, ~0ULL,
+                                       0};
+        return top[dt_rn(st, 4)] + (dt_chance(st, 30) ? dt_rn(st, 3) - 1
+                                                       : 0);
+    }
+    case 3: {
+        uint64_t v = dt_rn(st, 256);
+        return dt_chance(st, 50) ? 0 - v : v;
+    }
+    case 4: /* a sign-extended imm32 */
+        return (uint64_t)(int64_t)(int32_t)dt_rnd(st);
+    default:
+        return dt_rnd(st);
+    }
+}
+
+/* --- floating-point operands --- */
 
 uint32_t dt_f32_val(uint64_t *st)
 {
@@ -85,7 +118,8 @@ uint32_t dt_f32_val(uint64_t *st)
         0xbf800000, 0x3fc00000, 0x40000000, 0x3f000000, 0x40400000,
         0x4f000000, 0xcf000000, 0x4effffff, 0xcf000001, 0x5f000000,
         0xdf000000, 0x3effffff, 0x3f7fffff, 0x4b000000, 0x4b7fffff,
-        0x34000000, 0x0c800000, 0x7e800000, 0x00fffffe,
+        0x34000000, 0x0c800000, 0x7e800000, 0x00fffffe, 0x46fffe00,
+        0xc7000000, 0x40490fdb,
     };
     switch (dt_rn(st, 5)) {
     case 0:
@@ -96,7 +130,7 @@ uint32_t dt_f32_val(uint64_t *st)
                (0x78 + dt_rn(st, 16)) << 23;
     case 3: /* tiny or huge */
         return (uint32_t)(dt_rnd(st) & 0x807fffff) |
-               (dt_chance(st, 50) ? dt_rn(st, 3) : 0xfc + dt_rn(st, 3))
+               (dt_chance(st, 50) ? dt_rn(st, 3) : 0xfc + dt_rn(st, 4))
                    << 23;
     default:
         return (uint32_t)dt_rnd(st);
@@ -116,6 +150,7 @@ uint64_t dt_f64_val(uint64_t *st)
         0xc3e0000000000000ULL, 0x47efffffe0000000ULL, 0x47f0000000000000ULL,
         0x36a0000000000000ULL, 0x3690000000000000ULL, 0x380fffffe0000000ULL,
         0x3810000000000000ULL, 0x3fe0000000000000ULL, 0x4330000000000000ULL,
+        0x400921fb54442d18ULL, 0x3fe921fb54442d18ULL,
     };
     switch (dt_rn(st, 5)) {
     case 0:

@@ -1,8 +1,7 @@
 /*
- * Random numbers and operand values shared by the stream generators
- * (gen.c and gen_sse.c for 16/32-bit code, gen64.c and gen64_sse.c for
- * 64-bit code). Everything draws from one splitmix64 state, so a stream
- * is a function of its seed and index alone.
+ * Random numbers and operand values for the stream generator (gen.h).
+ * Everything draws from one splitmix64 state, so a stream is a function
+ * of its seed and index alone.
  */
 #ifndef PCVM_TOOLS_DIFFTEST_VALS_H
 #define PCVM_TOOLS_DIFFTEST_VALS_H
@@ -17,9 +16,12 @@ uint32_t dt_rn(uint64_t *st, uint32_t n);
 bool dt_chance(uint64_t *st, unsigned percent);
 /* An integer of @size bytes (1, 2 or 4) likely to find edge cases. */
 uint32_t dt_interesting32(uint64_t *st, unsigned size);
+/* The same for 8 bytes. */
+uint64_t dt_interesting64(uint64_t *st);
 
-/* SSE operands: float32 and float64 edge cases (zeros, denormals,
- * infinities, NaNs, integer-conversion limits, values near 1), 16 bytes
+/* SSE and x87 operands: float32 and float64 edge cases (zeros,
+ * denormals, infinities, NaNs, integer-conversion limits, values near 1,
+ * pi), 16 bytes
  * of lanes of one kind, and MXCSR settings (rounding, DAZ, FZ, now and
  * then unmasked exceptions and sticky flags). */
 uint32_t dt_f32_val(uint64_t *st);
