@@ -9,29 +9,17 @@
 %include "guest.inc"
 %include "int.inc"
 
-%macro LEAF 5
-        mov eax, %1
-        mov ebx, 0x55555555
-        mov ecx, 0x55555555
-        mov edx, 0x55555555
-        cpuid
-        CHECK eax, %2
-        CHECK ebx, %3
-        CHECK ecx, %4
-        CHECK edx, %5
-%endmacro
-
         TEST_START
         INT_SETUP
 
-        LEAF 0, 2, 0x756e6547, 0x6c65746e, 0x49656e69
+        CPUID_LEAF 0, 2, 0x756e6547, 0x6c65746e, 0x49656e69
         ; 0x0183fbff - SEP (11) - PSE36 (17) + SSE (25) + SSE2 (26)
-        LEAF 1, 0x00000652, 0, 0, 0x0781f3ff
+        CPUID_LEAF 1, 0x00000652, 0, 0, 0x0781f3ff
         mov eax, 0x80000000
         cpuid
         CHECK eax, 0x80000001
         ; Intel: EAX 0 (no signature repeated), NX alone in EDX
-        LEAF 0x80000001, 0, 0, 0, 0x00100000
+        CPUID_LEAF 0x80000001, 0, 0, 0, 0x00100000
 
         PUTS "int_cpuid_features: ok", 10
         PASS

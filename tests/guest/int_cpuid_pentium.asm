@@ -7,24 +7,12 @@
 %include "guest.inc"
 %include "int.inc"
 
-%macro LEAF 5
-        mov eax, %1
-        mov ebx, 0x55555555
-        mov ecx, 0x55555555
-        mov edx, 0x55555555
-        cpuid
-        CHECK eax, %2
-        CHECK ebx, %3
-        CHECK ecx, %4
-        CHECK edx, %5
-%endmacro
-
         TEST_START
         INT_SETUP
 
-        LEAF 0, 1, 0x756e6547, 0x6c65746e, 0x49656e69
-        LEAF 1, 0x00000543, 0, 0, 0x008003bf
-        LEAF 2, 0x00000543, 0, 0, 0x008003bf
+        CPUID_LEAF 0, 1, 0x756e6547, 0x6c65746e, 0x49656e69
+        CPUID_LEAF 1, 0x00000543, 0, 0, 0x008003bf
+        CPUID_LEAF 2, 0x00000543, 0, 0, 0x008003bf
 
         rdtsc
         mov dword [int_scratch], 0

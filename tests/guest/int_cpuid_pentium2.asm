@@ -8,26 +8,14 @@
 %include "guest.inc"
 %include "int.inc"
 
-%macro LEAF 5
-        mov eax, %1
-        mov ebx, 0x55555555
-        mov ecx, 0x55555555
-        mov edx, 0x55555555
-        cpuid
-        CHECK eax, %2
-        CHECK ebx, %3
-        CHECK ecx, %4
-        CHECK edx, %5
-%endmacro
-
         TEST_START
         INT_SETUP
 
-        LEAF 0, 2, 0x756e6547, 0x6c65746e, 0x49656e69
-        LEAF 1, 0x00000652, 0, 0, 0x0183fbff
-        LEAF 2, 0x03020101, 0, 0, 0x0c040843
-        LEAF 3, 0x03020101, 0, 0, 0x0c040843
-        LEAF 0x80000000, 0x03020101, 0, 0, 0x0c040843
+        CPUID_LEAF 0, 2, 0x756e6547, 0x6c65746e, 0x49656e69
+        CPUID_LEAF 1, 0x00000652, 0, 0, 0x0183fbff
+        CPUID_LEAF 2, 0x03020101, 0, 0, 0x0c040843
+        CPUID_LEAF 3, 0x03020101, 0, 0, 0x0c040843
+        CPUID_LEAF 0x80000000, 0x03020101, 0, 0, 0x0c040843
 
         pushfd
         pop eax

@@ -1,6 +1,7 @@
 /* Direct boot without firmware: boot_params, the entry states (GDT, page
  * tables, registers), the memory map, the ACPI linking and the MP table. */
 #include "tests/unit/unit.h"
+#include "tests/unit/le_bytes.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,21 +17,6 @@
 #define SETUP_SIZE (5 * 512)
 #define MIB (1024u * 1024u)
 
-static uint64_t rd(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < n; i++) {
-        v |= (uint64_t)p[i] << (8 * i);
-    }
-    return v;
-}
-
-static void wr(uint8_t *p, uint64_t v, unsigned n)
-{
-    for (unsigned i = 0; i < n; i++) {
-        p[i] = v >> (8 * i);
-    }
-}
 
 static uint8_t sum(const uint8_t *p, size_t n)
 {
@@ -53,16 +39,16 @@ static uint8_t *fake_image(uint16_t protocol, uint16_t xlf, bool reloc,
     img[HDR_JUMP] = 0xeb;
     img[HDR_JUMP + 1] = 0x268 - 0x202;
     memcpy(img + HDR_HEADER, "HdrS", 4);
-    wr(img + HDR_VERSION, protocol, 2);
+    le_wr(img + HDR_VERSION, protocol, 2);
     img[HDR_LOADFLAGS] = LOADFLAG_LOADED_HIGH;
-    wr(img + HDR_CODE32_START, 0x100000, 4);
-    wr(img + HDR_INITRD_ADDR_MAX, 0x7fffffff, 4);
-    wr(img + HDR_KERNEL_ALIGNMENT, 0x200000, 4);
+    le_wr(img + HDR_CODE32_START, 0x100000, 4);
+    le_wr(img + HDR_INITRD_ADDR_MAX, 0x7fffffff, 4);
+    le_wr(img + HDR_KERNEL_ALIGNMENT, 0x200000, 4);
     img[HDR_RELOCATABLE] = reloc;
-    wr(img + HDR_XLOADFLAGS, xlf, 2);
-    wr(img + HDR_CMDLINE_SIZE, 2047, 4);
-    wr(img + HDR_PREF_ADDRESS, pref, 8);
-    wr(img + HDR_INIT_SIZE, init_size, 4);
+    le_wr(img + HDR_XLOADFLAGS, xlf, 2);
+    le_wr(img + HDR_CMDLINE_SIZE, 2047, 4);
+    le_wr(img + HDR_PREF_ADDRESS, pref, 8);
+    le_wr(img + HDR_INIT_SIZE, init_size, 4);
     img[0x240] = 0x42;  /* hardware_subarch_data: must be copied */
     for (int i = SETUP_SIZE; i < IMG_SIZE; i++) {
         img[i] = (uint8_t)(i * 7);
@@ -104,9 +90,9 @@ START_TEST(test_boot_params)
     const uint8_t *bp = ld.boot_params;
     /* The setup header is copied from the image... */
     ck_assert_mem_eq(bp + HDR_HEADER, "HdrS", 4);
-    ck_assert_uint_eq(rd(bp + HDR_VERSION, 2), 0x020f);
+    ck_assert_uint_eq(le_rd(bp + HDR_VERSION, 2), 0x020f);
     ck_assert_uint_eq(bp[0x240], 0x42);
-    ck_assert_uint_eq(rd(bp + HDR_INIT_SIZE, 4), 0x800000);
+    ck_assert_uint_eq(le_rd(bp + HDR_INIT_SIZE, 4), 0x800000);
     /* ... but nothing before it: below the header, only the loader's
      * fields are set. */
     uint8_t low_part[BP_HDR];
@@ -121,22 +107,22 @@ START_TEST(test_boot_params)
     ck_assert_uint_eq(bp[HDR_TYPE_OF_LOADER], 0xff);
     ck_assert_uint_eq(bp[HDR_LOADFLAGS],
                       LOADFLAG_LOADED_HIGH | LOADFLAG_CAN_USE_HEAP);
-    ck_assert_uint_eq(rd(bp + HDR_CMD_LINE_PTR, 4), LD_CMDLINE_ADDR);
-    ck_assert_uint_eq(rd(bp + BP_EXT_CMD_LINE_PTR, 4), 0);
-    ck_assert_uint_eq(rd(bp + HDR_RAMDISK_IMAGE, 4), ld.initrd_addr);
-    ck_assert_uint_eq(rd(bp + HDR_RAMDISK_SIZE, 4), sizeof(initrd));
-    ck_assert_uint_eq(rd(bp + BP_EXT_RAMDISK_IMAGE, 4), 0);
-    ck_assert_uint_eq(rd(bp + BP_EXT_RAMDISK_SIZE, 4), 0);
-    ck_assert_uint_eq(rd(bp + BP_ACPI_RSDP_ADDR, 8), PC_DIRECT_RSDP);
-    ck_assert_uint_eq(rd(bp + HDR_CODE32_START, 4), 0x1000000);
+    ck_assert_uint_eq(le_rd(bp + HDR_CMD_LINE_PTR, 4), LD_CMDLINE_ADDR);
+    ck_assert_uint_eq(le_rd(bp + BP_EXT_CMD_LINE_PTR, 4), 0);
+    ck_assert_uint_eq(le_rd(bp + HDR_RAMDISK_IMAGE, 4), ld.initrd_addr);
+    ck_assert_uint_eq(le_rd(bp + HDR_RAMDISK_SIZE, 4), sizeof(initrd));
+    ck_assert_uint_eq(le_rd(bp + BP_EXT_RAMDISK_IMAGE, 4), 0);
+    ck_assert_uint_eq(le_rd(bp + BP_EXT_RAMDISK_SIZE, 4), 0);
+    ck_assert_uint_eq(le_rd(bp + BP_ACPI_RSDP_ADDR, 8), PC_DIRECT_RSDP);
+    ck_assert_uint_eq(le_rd(bp + HDR_CODE32_START, 4), 0x1000000);
     /* The memory map. */
     E820Table map = test_map(low);
     ck_assert_uint_eq(bp[BP_E820_ENTRIES], map.count);
     for (int i = 0; i < map.count; i++) {
         const uint8_t *e = bp + BP_E820_TABLE + i * 20;
-        ck_assert_uint_eq(rd(e, 8), map.e[i].addr);
-        ck_assert_uint_eq(rd(e + 8, 8), map.e[i].size);
-        ck_assert_uint_eq(rd(e + 16, 4), map.e[i].type);
+        ck_assert_uint_eq(le_rd(e, 8), map.e[i].addr);
+        ck_assert_uint_eq(le_rd(e + 8, 8), map.e[i].size);
+        ck_assert_uint_eq(le_rd(e + 16, 4), map.e[i].type);
     }
     ck_assert_uint_eq(sum(bp + BP_E820_TABLE + map.count * 20,
                           BP_SIZE - BP_E820_TABLE - map.count * 20), 0);
@@ -174,7 +160,7 @@ START_TEST(test_kernel_placement)
     ck_assert_ptr_null(ld.page_tables);
     ck_assert_str_eq(ld.cmdline, "");
     ck_assert_uint_eq(ld.initrd_size, 0);
-    ck_assert_uint_eq(rd(ld.boot_params + HDR_RAMDISK_IMAGE, 4), 0);
+    ck_assert_uint_eq(le_rd(ld.boot_params + HDR_RAMDISK_IMAGE, 4), 0);
     linux_direct_free(&ld);
     /* Not enough RAM above pref_address for init_size: 1 MiB. */
     ck_assert_int_eq(prepare(img, IMG_SIZE, NULL, 0, NULL, 24 * MIB, &ld,
@@ -242,7 +228,7 @@ START_TEST(test_rejects)
                              err), -1);
     ck_assert_ptr_nonnull(strstr(err, "the initrd"));
     /* initrd_addr_max is honoured. */
-    wr(img + HDR_INITRD_ADDR_MAX, 0x00ffffff, 4);
+    le_wr(img + HDR_INITRD_ADDR_MAX, 0x00ffffff, 4);
     ck_assert_int_eq(prepare(img, IMG_SIZE, initrd, MIB, NULL, 64 * MIB, &ld,
                              err), 0);
     ck_assert_uint_eq(ld.initrd_addr + MIB, 0x1000000);
@@ -250,7 +236,7 @@ START_TEST(test_rejects)
     free(initrd);
 
     /* The kernel itself must fit below the top. */
-    wr(img + HDR_INIT_SIZE, 0x8000000, 4);
+    le_wr(img + HDR_INIT_SIZE, 0x8000000, 4);
     ck_assert_int_eq(prepare(img, IMG_SIZE, NULL, 0, NULL, 64 * MIB, &ld,
                              err), -1);
     ck_assert_ptr_nonnull(strstr(err, "the kernel needs 128 MiB"));
@@ -261,7 +247,7 @@ END_TEST
 /* The GDT entry @sel, decoded the way the CPU loads it. */
 static void check_desc(const LinuxDirect *ld, const VcpuSegment *s)
 {
-    uint64_t d = rd(ld->gdt + s->sel, 8);
+    uint64_t d = le_rd(ld->gdt + s->sel, 8);
     uint32_t hi = (uint32_t)(d >> 32);
     uint32_t limit = (uint32_t)(d & 0xffff) | (hi & 0xf0000);
     if (hi & (1u << 23)) {
@@ -305,8 +291,8 @@ START_TEST(test_entry32)
     ck_assert_uint_eq(c->tr.sel, 0x20);
     ck_assert_uint_eq(c->tr.flags, 0x8b00);  /* busy TSS, present */
     check_desc(&ld, &c->tr);
-    ck_assert_uint_eq(rd(ld.gdt, 8), 0);     /* null */
-    ck_assert_uint_eq(rd(ld.gdt + 8, 8), 0); /* unused */
+    ck_assert_uint_eq(le_rd(ld.gdt, 8), 0);     /* null */
+    ck_assert_uint_eq(le_rd(ld.gdt + 8, 8), 0); /* unused */
     linux_direct_free(&ld);
     free(img);
 }
@@ -315,12 +301,12 @@ END_TEST
 /* Walk the identity map for @va; returns the physical address. */
 static uint64_t walk(const uint8_t *pt, uint64_t base, uint64_t va)
 {
-    uint64_t e = rd(pt + ((va >> 39) & 511) * 8, 8);
+    uint64_t e = le_rd(pt + ((va >> 39) & 511) * 8, 8);
     ck_assert_uint_eq(e & 3, 3);
-    e = rd(pt + (e & ~0xfffULL) - base + ((va >> 30) & 511) * 8, 8);
+    e = le_rd(pt + (e & ~0xfffULL) - base + ((va >> 30) & 511) * 8, 8);
     ck_assert_uint_eq(e & 0x83, 3);
     ck_assert_uint_lt((e & ~0xfffULL) - base, LD_PT_SIZE);
-    e = rd(pt + (e & ~0xfffULL) - base + ((va >> 21) & 511) * 8, 8);
+    e = le_rd(pt + (e & ~0xfffULL) - base + ((va >> 21) & 511) * 8, 8);
     ck_assert_uint_eq(e & 0x83, 0x83);       /* a 2 MiB page */
     return (e & ~0x1fffffULL) | (va & 0x1fffff);
 }
@@ -347,7 +333,7 @@ START_TEST(test_entry64)
     check_desc(&ld, &c->seg[VCPU_SEG_CS]);
     ck_assert_uint_eq(c->seg[VCPU_SEG_SS].sel, 0x18);
     check_desc(&ld, &c->seg[VCPU_SEG_DS]);
-    ck_assert_uint_eq(rd(ld.gdt + 0x28, 8), 0);  /* TSS high half */
+    ck_assert_uint_eq(le_rd(ld.gdt + 0x28, 8), 0);  /* TSS high half */
     /* The identity map covers 4 GiB and stays below 1 MiB. */
     ck_assert_ptr_nonnull(ld.page_tables);
     ck_assert_uint_le(LD_PML4_ADDR + LD_PT_SIZE, 0x9fc00);
@@ -356,8 +342,8 @@ START_TEST(test_entry64)
     for (size_t i = 0; i < sizeof(va) / sizeof(va[0]); i++) {
         ck_assert_uint_eq(walk(ld.page_tables, LD_PML4_ADDR, va[i]), va[i]);
     }
-    ck_assert_uint_eq(rd(ld.page_tables + 8, 8), 0);    /* nothing above */
-    ck_assert_uint_eq(rd(ld.page_tables + 0x1000 + 32, 8), 0);
+    ck_assert_uint_eq(le_rd(ld.page_tables + 8, 8), 0);    /* nothing above */
+    ck_assert_uint_eq(le_rd(ld.page_tables + 0x1000 + 32, 8), 0);
     linux_direct_free(&ld);
     free(img);
 }
@@ -421,28 +407,28 @@ START_TEST(test_acpi_link)
     ck_assert_uint_eq(sum(rsdp, 36), 0);
     /* Both the RSDT and the XSDT list the same tables, all checksummed,
      * every pointer inside the placed blob. */
-    uint64_t rsdt = rd(rsdp + 16, 4), xsdt = rd(rsdp + 24, 8);
+    uint64_t rsdt = le_rd(rsdp + 16, 4), xsdt = le_rd(rsdp + 24, 8);
     ck_assert_uint_ge(rsdt, tables_addr);
     ck_assert_uint_ge(xsdt, tables_addr);
     const uint8_t *r = tables + (rsdt - tables_addr);
     const uint8_t *x = tables + (xsdt - tables_addr);
     ck_assert_mem_eq(r, "RSDT", 4);
     ck_assert_mem_eq(x, "XSDT", 4);
-    uint32_t n = ((uint32_t)rd(x + 4, 4) - 36) / 8;
+    uint32_t n = ((uint32_t)le_rd(x + 4, 4) - 36) / 8;
     ck_assert_uint_eq(n, 3);
     for (uint32_t i = 0; i < n; i++) {
-        uint64_t a = rd(x + 36 + i * 8, 8);
-        ck_assert_uint_eq(a, rd(r + 36 + i * 4, 4));
+        uint64_t a = le_rd(x + 36 + i * 8, 8);
+        ck_assert_uint_eq(a, le_rd(r + 36 + i * 4, 4));
         ck_assert_uint_ge(a, tables_addr);
         ck_assert_uint_lt(a - tables_addr, at.tables_len);
         const uint8_t *t = tables + (a - tables_addr);
-        ck_assert_uint_eq(sum(t, rd(t + 4, 4)), 0);
+        ck_assert_uint_eq(sum(t, le_rd(t + 4, 4)), 0);
         if (!memcmp(t, "FACP", 4)) {
-            uint64_t dsdt = rd(t + 140, 8);  /* X_DSDT */
-            ck_assert_uint_eq(dsdt, rd(t + 40, 4));
+            uint64_t dsdt = le_rd(t + 140, 8);  /* X_DSDT */
+            ck_assert_uint_eq(dsdt, le_rd(t + 40, 4));
             const uint8_t *d = tables + (dsdt - tables_addr);
             ck_assert_mem_eq(d, "DSDT", 4);
-            ck_assert_uint_eq(sum(d, rd(d + 4, 4)), 0);
+            ck_assert_uint_eq(sum(d, le_rd(d + 4, 4)), 0);
         }
     }
     /* A file the script names must be there, and aligned. */
@@ -473,15 +459,15 @@ START_TEST(test_mptable)
     ck_assert_uint_eq(len, mptable_size(&c));
     ck_assert_uint_eq(len, 44 + 3 * 20 + 8 * (2 + 1 + 1 + 15 + 2));
     ck_assert_mem_eq(fp, "_MP_", 4);
-    ck_assert_uint_eq(rd(fp + 4, 4), 0x7ff8000);
+    ck_assert_uint_eq(le_rd(fp + 4, 4), 0x7ff8000);
     ck_assert_uint_eq(fp[8], 1);
     ck_assert_uint_eq(fp[9], 4);
     ck_assert_uint_eq(sum(fp, 16), 0);
     ck_assert_mem_eq(table, "PCMP", 4);
-    ck_assert_uint_eq(rd(table + 4, 2), len);
+    ck_assert_uint_eq(le_rd(table + 4, 2), len);
     ck_assert_uint_eq(sum(table, len), 0);
-    ck_assert_uint_eq(rd(table + 34, 2), 3 + 2 + 1 + 1 + 15 + 2);
-    ck_assert_uint_eq(rd(table + 36, 4), 0xfee00000);
+    ck_assert_uint_eq(le_rd(table + 34, 2), 3 + 2 + 1 + 1 + 15 + 2);
+    ck_assert_uint_eq(le_rd(table + 36, 4), 0xfee00000);
     const uint8_t *p = table + 44;
     for (int i = 0; i < 3; i++, p += 20) {
         ck_assert_uint_eq(p[0], 0);
@@ -492,11 +478,11 @@ START_TEST(test_mptable)
     ck_assert_mem_eq(p + 10, "ISA   ", 6);
     p += 16;
     ck_assert_uint_eq(p[0], 2);
-    ck_assert_uint_eq(rd(p + 4, 4), 0xfec00000);
+    ck_assert_uint_eq(le_rd(p + 4, 4), 0xfec00000);
     p += 8;
     /* The PCI device: slot 3 INTA# -> pin 10, level/high. */
     ck_assert_uint_eq(p[0], 3);
-    ck_assert_uint_eq(rd(p + 2, 2), 0xd);
+    ck_assert_uint_eq(le_rd(p + 2, 2), 0xd);
     ck_assert_uint_eq(p[4], 0);
     ck_assert_uint_eq(p[5], 3 << 2);
     ck_assert_uint_eq(p[7], 10);
@@ -506,10 +492,10 @@ START_TEST(test_mptable)
     ck_assert_uint_eq(p[7], 2);
     ck_assert_uint_eq(p[8 + 5], 1);
     ck_assert_uint_eq(p[16 + 5], 3);
-    ck_assert_uint_eq(rd(p + 8 * 8 + 2, 2), 0xd);   /* IRQ9 */
+    ck_assert_uint_eq(le_rd(p + 8 * 8 + 2, 2), 0xd);   /* IRQ9 */
     ck_assert_uint_eq(p[8 * 8 + 5], 9);
     ck_assert_uint_eq(p[8 * 8 + 7], 9);
-    ck_assert_uint_eq(rd(p + 7 * 8 + 2, 2), 0);     /* IRQ8: ISA's own */
+    ck_assert_uint_eq(le_rd(p + 7 * 8 + 2, 2), 0);     /* IRQ8: ISA's own */
     p += 15 * 8;
     /* LINT0 ExtINT, LINT1 NMI, to every local APIC. */
     ck_assert_uint_eq(p[0], 4);

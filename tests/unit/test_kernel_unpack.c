@@ -2,6 +2,7 @@
  * decompression (gzip, xz), and linux_direct_prepare() on an unpacked
  * bzImage and on a bare vmlinux. */
 #include "tests/unit/unit.h"
+#include "tests/unit/le_bytes.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -19,21 +20,6 @@
 
 #define MIB (1024u * 1024u)
 
-static uint64_t rd(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < n; i++) {
-        v |= (uint64_t)p[i] << (8 * i);
-    }
-    return v;
-}
-
-static void wr(uint8_t *p, uint64_t v, unsigned n)
-{
-    for (unsigned i = 0; i < n; i++) {
-        p[i] = v >> (8 * i);
-    }
-}
 
 typedef struct Seg {
     uint64_t paddr, filesz, memsz;
@@ -55,30 +41,30 @@ static uint8_t *make_elf(bool is64, uint64_t entry, const Seg *segs, int n,
     e[4] = is64 ? 2 : 1;
     e[5] = 1;
     e[6] = 1;
-    wr(e + 16, 2, 2);                       /* ET_EXEC */
-    wr(e + 18, is64 ? 62 : 3, 2);
-    wr(e + 20, 1, 4);
-    wr(e + 24, entry, w);
-    wr(e + 24 + w, eh, w);                  /* e_phoff */
-    wr(e + 42 + 3 * (w - 4), ph, 2);
-    wr(e + 44 + 3 * (w - 4), (uint64_t)n + 1, 2);
+    le_wr(e + 16, 2, 2);                       /* ET_EXEC */
+    le_wr(e + 18, is64 ? 62 : 3, 2);
+    le_wr(e + 20, 1, 4);
+    le_wr(e + 24, entry, w);
+    le_wr(e + 24 + w, eh, w);                  /* e_phoff */
+    le_wr(e + 42 + 3 * (w - 4), ph, 2);
+    le_wr(e + 44 + 3 * (w - 4), (uint64_t)n + 1, 2);
     uint8_t *p = e + eh;
-    wr(p, 4, 4);                            /* PT_NOTE: skipped */
+    le_wr(p, 4, 4);                            /* PT_NOTE: skipped */
     p += ph;
     for (int i = 0; i < n; i++, p += ph) {
-        wr(p, 1, 4);
+        le_wr(p, 1, 4);
         if (is64) {
-            wr(p + 8, off, 8);
-            wr(p + 16, 0xffffffff80000000ULL + segs[i].paddr, 8);
-            wr(p + 24, segs[i].paddr, 8);
-            wr(p + 32, segs[i].filesz, 8);
-            wr(p + 40, segs[i].memsz, 8);
+            le_wr(p + 8, off, 8);
+            le_wr(p + 16, 0xffffffff80000000ULL + segs[i].paddr, 8);
+            le_wr(p + 24, segs[i].paddr, 8);
+            le_wr(p + 32, segs[i].filesz, 8);
+            le_wr(p + 40, segs[i].memsz, 8);
         } else {
-            wr(p + 4, off, 4);
-            wr(p + 8, 0xc0000000u + segs[i].paddr, 4);
-            wr(p + 12, segs[i].paddr, 4);
-            wr(p + 16, segs[i].filesz, 4);
-            wr(p + 20, segs[i].memsz, 4);
+            le_wr(p + 4, off, 4);
+            le_wr(p + 8, 0xc0000000u + segs[i].paddr, 4);
+            le_wr(p + 12, segs[i].paddr, 4);
+            le_wr(p + 16, segs[i].filesz, 4);
+            le_wr(p + 20, segs[i].memsz, 4);
         }
         memset(e + off, segs[i].fill, segs[i].filesz);
         off += segs[i].filesz;
@@ -155,7 +141,7 @@ static uint8_t *gzip_payload(const uint8_t *data, size_t n, size_t *len)
     ck_assert_int_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
     size_t clen = z.total_out;
     deflateEnd(&z);
-    wr(out + clen, n, 4);
+    le_wr(out + clen, n, 4);
     *len = clen + 4;
     return out;
 }
@@ -172,12 +158,12 @@ START_TEST(test_unpack_gzip)
     ck_assert_mem_eq(out, e, size);
     free(out);
     /* The appended size must match, and stay under the limit. */
-    wr(pay + len - 4, size + 1, 4);
+    le_wr(pay + len - 4, size + 1, 4);
     ck_assert_int_eq(kernel_unpack(pay, len, 1 << 20, &out, &got, err,
                                    sizeof(err)), -1);
     ck_assert_str_eq(err, "gzip: corrupt or truncated payload");
     ck_assert_ptr_null(out);
-    wr(pay + len - 4, size, 4);
+    le_wr(pay + len - 4, size, 4);
     ck_assert_int_eq(kernel_unpack(pay, len, size - 1, &out, &got, err,
                                    sizeof(err)), -1);
     /* Corrupt data. */
@@ -206,7 +192,7 @@ START_TEST(test_unpack_xz)
     ck_assert_int_eq(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC32, NULL, e,
                                              size, pay, &len, cap - 4),
                      LZMA_OK);
-    wr(pay + len, size, 4);
+    le_wr(pay + len, size, 4);
     ck_assert_int_eq(kernel_unpack(pay, len + 4, 1 << 20, &out, &got, err,
                                    sizeof(err)), 0);
     ck_assert_uint_eq(got, size);
@@ -237,21 +223,21 @@ static uint8_t *fake_bzimage(bool is64, const uint8_t *payload, size_t plen,
     *size = setup + hdr + plen;
     uint8_t *img = calloc(1, *size);
     img[HDR_SETUP_SECTS] = 4;
-    wr(img + HDR_BOOT_FLAG, 0xaa55, 2);
+    le_wr(img + HDR_BOOT_FLAG, 0xaa55, 2);
     img[HDR_JUMP] = 0xeb;
     img[HDR_JUMP + 1] = 0x268 - 0x202;
     memcpy(img + HDR_HEADER, "HdrS", 4);
-    wr(img + HDR_VERSION, 0x020f, 2);
+    le_wr(img + HDR_VERSION, 0x020f, 2);
     img[HDR_LOADFLAGS] = LOADFLAG_LOADED_HIGH;
-    wr(img + HDR_INITRD_ADDR_MAX, 0x7fffffff, 4);
-    wr(img + HDR_KERNEL_ALIGNMENT, 0x200000, 4);
+    le_wr(img + HDR_INITRD_ADDR_MAX, 0x7fffffff, 4);
+    le_wr(img + HDR_KERNEL_ALIGNMENT, 0x200000, 4);
     img[HDR_RELOCATABLE] = 1;
-    wr(img + HDR_XLOADFLAGS, is64 ? XLF_KERNEL_64 : 0, 2);
-    wr(img + HDR_CMDLINE_SIZE, 2047, 4);
-    wr(img + HDR_PAYLOAD_OFFSET, hdr, 4);
-    wr(img + HDR_PAYLOAD_LENGTH, plen, 4);
-    wr(img + HDR_PREF_ADDRESS, 0x1000000, 8);
-    wr(img + HDR_INIT_SIZE, 0x800000, 4);
+    le_wr(img + HDR_XLOADFLAGS, is64 ? XLF_KERNEL_64 : 0, 2);
+    le_wr(img + HDR_CMDLINE_SIZE, 2047, 4);
+    le_wr(img + HDR_PAYLOAD_OFFSET, hdr, 4);
+    le_wr(img + HDR_PAYLOAD_LENGTH, plen, 4);
+    le_wr(img + HDR_PREF_ADDRESS, 0x1000000, 8);
+    le_wr(img + HDR_INIT_SIZE, 0x800000, 4);
     memcpy(img + setup + hdr, payload, plen);
     return img;
 }
@@ -298,8 +284,8 @@ START_TEST(test_direct_unpacked)
     ck_assert_uint_eq(ld.cpu.rip, 0x1000000);
     ck_assert_uint_eq(ld.cpu.efer, 0x500);
     ck_assert_ptr_nonnull(ld.page_tables);
-    ck_assert_uint_eq(rd(ld.boot_params + HDR_PAYLOAD_LENGTH, 4), plen);
-    ck_assert_uint_eq(rd(ld.boot_params + HDR_INIT_SIZE, 4), 0x800000);
+    ck_assert_uint_eq(le_rd(ld.boot_params + HDR_PAYLOAD_LENGTH, 4), plen);
+    ck_assert_uint_eq(le_rd(ld.boot_params + HDR_INIT_SIZE, 4), 0x800000);
     ck_assert_uint_eq(ld.boot_params[HDR_TYPE_OF_LOADER], 0xff);
     ck_assert_uint_eq(ld.initrd_addr + sizeof(initrd), 64 * MIB - 0x10000);
     linux_direct_free(&ld);
@@ -350,17 +336,17 @@ START_TEST(test_direct_vmlinux)
     ck_assert_int_eq(ld.nkernel, 2);
     /* The setup header pcvm writes for it. */
     const uint8_t *bp = ld.boot_params;
-    ck_assert_uint_eq(rd(bp + HDR_BOOT_FLAG, 2), 0xaa55);
+    ck_assert_uint_eq(le_rd(bp + HDR_BOOT_FLAG, 2), 0xaa55);
     ck_assert_mem_eq(bp + HDR_HEADER, "HdrS", 4);
-    ck_assert_uint_eq(rd(bp + HDR_VERSION, 2), 0x020f);
+    ck_assert_uint_eq(le_rd(bp + HDR_VERSION, 2), 0x020f);
     ck_assert_uint_eq(bp[HDR_TYPE_OF_LOADER], 0xff);
     ck_assert_uint_eq(bp[HDR_LOADFLAGS], 0x81);
-    ck_assert_uint_eq(rd(bp + HDR_CMDLINE_SIZE, 4), 2047);
-    ck_assert_uint_eq(rd(bp + HDR_CMD_LINE_PTR, 4), LD_CMDLINE_ADDR);
-    ck_assert_uint_eq(rd(bp + HDR_RAMDISK_IMAGE, 4), ld.initrd_addr);
-    ck_assert_uint_eq(rd(bp + HDR_RAMDISK_SIZE, 4), sizeof(initrd));
-    ck_assert_uint_eq(rd(bp + HDR_CODE32_START, 4), 0x1000000);
-    ck_assert_uint_eq(rd(bp + BP_ACPI_RSDP_ADDR, 8), PC_DIRECT_RSDP);
+    ck_assert_uint_eq(le_rd(bp + HDR_CMDLINE_SIZE, 4), 2047);
+    ck_assert_uint_eq(le_rd(bp + HDR_CMD_LINE_PTR, 4), LD_CMDLINE_ADDR);
+    ck_assert_uint_eq(le_rd(bp + HDR_RAMDISK_IMAGE, 4), ld.initrd_addr);
+    ck_assert_uint_eq(le_rd(bp + HDR_RAMDISK_SIZE, 4), sizeof(initrd));
+    ck_assert_uint_eq(le_rd(bp + HDR_CODE32_START, 4), 0x1000000);
+    ck_assert_uint_eq(le_rd(bp + BP_ACPI_RSDP_ADDR, 8), PC_DIRECT_RSDP);
     ck_assert_uint_eq(bp[BP_E820_ENTRIES], 8);
     ck_assert_uint_ge(ld.initrd_addr, 0x1405000);
     linux_direct_free(&ld);
