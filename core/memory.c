@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "core/bytes.h"
+
 struct MemRegion {
     AddressSpace *as;
     char *name;
@@ -562,22 +564,6 @@ static uint64_t size_mask(unsigned size)
     return size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
 }
 
-static uint64_t load_le(const uint8_t *p, unsigned size)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < size; i++) {
-        v |= (uint64_t)p[i] << (8 * i);
-    }
-    return v;
-}
-
-static void store_le(uint8_t *p, uint64_t v, unsigned size)
-{
-    for (unsigned i = 0; i < size; i++) {
-        p[i] = v >> (8 * i);
-    }
-}
-
 uint64_t memops_read(const MemOps *ops, void *opaque, uint64_t off,
                      unsigned size, unsigned default_max)
 {
@@ -662,7 +648,7 @@ uint64_t as_read(AddressSpace *as, uint64_t pa, unsigned size)
         return as_read_bytewise(as, pa, size);
     }
     if (l.host) {
-        return load_le(l.host, size);
+        return le_load(l.host, size);
     }
     uint64_t v = mmio_read(l.mr, l.offset, size);
     TRACE(as->log, LOG_MMIO, "mmio read%u %#llx (%s+%#llx) -> %#llx",
@@ -692,7 +678,7 @@ void as_write(AddressSpace *as, uint64_t pa, uint64_t value, unsigned size)
                   size * 8, (unsigned long long)pa, l.mr->name);
             return;
         }
-        store_le(l.host, value, size);
+        le_store(l.host, value, size);
         dirty_mark_range(l.mr, l.offset, size);
         return;
     }
@@ -708,9 +694,9 @@ void as_rw(AddressSpace *as, uint64_t pa, void *buf, uint64_t len,
     uint8_t *p = buf;
     if ((len == 1 || len == 2 || len == 4 || len == 8)) {
         if (is_write) {
-            as_write(as, pa, load_le(p, len), len);
+            as_write(as, pa, le_load(p, len), len);
         } else {
-            store_le(p, as_read(as, pa, len), len);
+            le_store(p, as_read(as, pa, len), len);
         }
         return;
     }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "hw/pc/aml.h"
 
 #define ACPI_HEADER_SIZE 36
@@ -62,13 +63,6 @@ static void *blob_grow(Blob *b, size_t n)
     return p;
 }
 
-static void put_le(uint8_t *p, uint64_t v, unsigned n)
-{
-    for (unsigned i = 0; i < n; i++) {
-        p[i] = v >> (8 * i);
-    }
-}
-
 static void blob_align(Blob *b, size_t align)
 {
     while (b->len % align) {
@@ -86,7 +80,7 @@ static void loader_entry(Blob *l, uint32_t cmd, const char *f1,
     if (!e) {
         return;
     }
-    put_le(e, cmd, 4);
+    le_store(e, cmd, 4);
     size_t off = 4;
     strncpy((char *)e + off, f1, ACPI_LOADER_FILESZ - 1);
     off += ACPI_LOADER_FILESZ;
@@ -95,7 +89,7 @@ static void loader_entry(Blob *l, uint32_t cmd, const char *f1,
         off += ACPI_LOADER_FILESZ;
     }
     for (int i = 0; i < nargs; i++, off += 4) {
-        put_le(e + off, args[i], 4);
+        le_store(e + off, args[i], 4);
     }
     for (int i = 0; i < nbytes; i++) {
         e[off++] = bytes[i];
@@ -145,9 +139,9 @@ static uint32_t table_begin(Build *b, const char *sig, uint8_t rev)
     memcpy(h + 10, "PCVM  ", 6);
     memcpy(h + 16, "PCVM", 4);
     memcpy(h + 20, sig, 4);
-    put_le(h + 24, 1, 4);
+    le_store(h + 24, 1, 4);
     memcpy(h + 28, "PCVM", 4);
-    put_le(h + 32, 1, 4);
+    le_store(h + 32, 1, 4);
     return off;
 }
 
@@ -156,7 +150,7 @@ static void table_end(Build *b, uint32_t off)
     if (b->tables.error) {
         return;
     }
-    put_le(b->tables.data + off + 4, b->tables.len - off, 4);
+    le_store(b->tables.data + off + 4, b->tables.len - off, 4);
     if (b->ntables < MAX_TABLES) {
         b->table_off[b->ntables++] = off;
     }
@@ -165,7 +159,7 @@ static void table_end(Build *b, uint32_t off)
 static void pointer(Build *b, uint32_t field, uint8_t size, uint32_t target)
 {
     if (!b->tables.error) {
-        put_le(b->tables.data + field, target, size);
+        le_store(b->tables.data + field, target, size);
     }
     loader_add_pointer(&b->loader, ACPI_TABLES_FILE, ACPI_TABLES_FILE, field,
                        size);
@@ -177,7 +171,7 @@ static uint32_t build_facs(Build *b)
     uint8_t *f = blob_grow(&b->tables, FACS_SIZE);
     if (f) {
         memcpy(f, "FACS", 4);
-        put_le(f + 4, FACS_SIZE, 4);
+        le_store(f + 4, FACS_SIZE, 4);
         f[32] = 2; /* version */
     }
     return off;
@@ -190,7 +184,7 @@ static void gas_io(uint8_t *p, uint8_t bits, uint8_t access, uint64_t addr)
     p[1] = bits;
     p[2] = 0;
     p[3] = access;
-    put_le(p + 4, addr, 8);
+    le_store(p + 4, addr, 8);
 }
 
 static uint32_t build_fadt(Build *b, uint32_t facs, uint32_t dsdt)
@@ -203,24 +197,24 @@ static uint32_t build_fadt(Build *b, uint32_t facs, uint32_t dsdt)
     }
     f -= ACPI_HEADER_SIZE;
     uint16_t pm = c->pm_base;
-    put_le(f + 46, c->sci_irq, 2);
-    put_le(f + 48, 0xb2, 4);          /* SMI_CMD (APM control) */
+    le_store(f + 46, c->sci_irq, 2);
+    le_store(f + 48, 0xb2, 4);          /* SMI_CMD (APM control) */
     f[52] = 0xf1;                     /* ACPI_ENABLE */
     f[53] = 0xf0;                     /* ACPI_DISABLE */
-    put_le(f + 56, pm, 4);            /* PM1a_EVT_BLK */
-    put_le(f + 64, pm + 4, 4);        /* PM1a_CNT_BLK */
-    put_le(f + 76, pm + 8, 4);        /* PM_TMR_BLK */
-    put_le(f + 80, pm + 0xc, 4);      /* GPE0_BLK */
+    le_store(f + 56, pm, 4);            /* PM1a_EVT_BLK */
+    le_store(f + 64, pm + 4, 4);        /* PM1a_CNT_BLK */
+    le_store(f + 76, pm + 8, 4);        /* PM_TMR_BLK */
+    le_store(f + 80, pm + 0xc, 4);      /* GPE0_BLK */
     f[88] = 4;                        /* PM1_EVT_LEN */
     f[89] = 2;                        /* PM1_CNT_LEN */
     f[91] = 4;                        /* PM_TMR_LEN */
     f[92] = 4;                        /* GPE0_BLK_LEN */
-    put_le(f + 96, 0xfff, 2);         /* no C2 */
-    put_le(f + 98, 0xfff, 2);         /* no C3 */
+    le_store(f + 96, 0xfff, 2);         /* no C2 */
+    le_store(f + 98, 0xfff, 2);         /* no C3 */
     f[108] = 0x32;                    /* CMOS century */
-    put_le(f + 109, 0x0003, 2);       /* legacy devices, 8042 */
-    put_le(f + 112, FADT_F_WBINVD | FADT_F_PROC_C1 | FADT_F_SLP_BUTTON |
-                        FADT_F_RESET_REG_SUP, 4);
+    le_store(f + 109, 0x0003, 2);       /* legacy devices, 8042 */
+    le_store(f + 112, FADT_F_WBINVD | FADT_F_PROC_C1 | FADT_F_SLP_BUTTON |
+                          FADT_F_RESET_REG_SUP, 4);
     gas_io(f + 116, 8, 1, 0xcf9);     /* RESET_REG */
     f[128] = 0x06;                    /* RESET_VALUE */
     gas_io(f + 148, 32, 2, pm);       /* X_PM1a_EVT_BLK */
@@ -248,21 +242,21 @@ static uint32_t build_madt(Build *b)
     uint32_t off = table_begin(b, "APIC", 3);
     uint8_t *h = blob_grow(&b->tables, 8);
     if (h) {
-        put_le(h, c->lapic_addr, 4);
-        put_le(h + 4, MADT_F_PCAT_COMPAT, 4);
+        le_store(h, c->lapic_addr, 4);
+        le_store(h + 4, MADT_F_PCAT_COMPAT, 4);
     }
     for (int i = 0; i < c->ncpus; i++) {
         uint8_t e[8] = {MADT_LAPIC, 8, (uint8_t)i, (uint8_t)i, 1, 0, 0, 0};
         madt_entry(&b->tables, e, sizeof(e));
     }
     uint8_t io[12] = {MADT_IOAPIC, 12, c->ioapic_id, 0};
-    put_le(io + 4, c->ioapic_addr, 4);
-    put_le(io + 8, 0, 4);
+    le_store(io + 4, c->ioapic_addr, 4);
+    le_store(io + 8, 0, 4);
     madt_entry(&b->tables, io, sizeof(io));
     /* IRQ0 is on IOAPIC pin 2 (the PIT through the 8259 cascade pin). */
     uint8_t iso[10] = {MADT_ISO, 10, 0, 0};
-    put_le(iso + 4, 2, 4);
-    put_le(iso + 8, 0, 2);
+    le_store(iso + 4, 2, 4);
+    le_store(iso + 8, 0, 2);
     madt_entry(&b->tables, iso, sizeof(iso));
     /* PCI interrupts (the PIIX links' IRQs) and the SCI: level, high. */
     static const uint8_t level_irqs[] = {5, 9, 10, 11};
@@ -272,8 +266,8 @@ static uint32_t build_madt(Build *b)
             irq = c->sci_irq;
         }
         uint8_t e[10] = {MADT_ISO, 10, 0, irq};
-        put_le(e + 4, irq, 4);
-        put_le(e + 8, ISO_LEVEL_HIGH, 2);
+        le_store(e + 4, irq, 4);
+        le_store(e + 8, ISO_LEVEL_HIGH, 2);
         madt_entry(&b->tables, e, sizeof(e));
     }
     uint8_t nmi[6] = {MADT_LAPIC_NMI, 6, 0xff, 0, 0, 1};
@@ -289,12 +283,12 @@ static uint32_t build_hpet(Build *b)
     if (p) {
         /* Event timer block ID: Intel, legacy capable, 64-bit counter,
          * three comparators, revision 1 (the HPET's own GCAP_ID). */
-        put_le(p, 0x8086a201u, 4);
+        le_store(p, 0x8086a201u, 4);
         p[4] = 0; /* system memory */
         p[5] = 64;
-        put_le(p + 8, b->cfg->hpet_addr, 8);
+        le_store(p + 8, b->cfg->hpet_addr, 8);
         p[16] = 0;                 /* HPET number */
-        put_le(p + 17, 0x80, 2);   /* minimum periodic tick */
+        le_store(p + 17, 0x80, 2);   /* minimum periodic tick */
         p[19] = 0;
     }
     table_end(b, off);
@@ -591,9 +585,9 @@ static void build_rsdp(Blob *rsdp, Blob *loader, uint32_t rsdt,
     memcpy(r, "RSD PTR ", 8);
     memcpy(r + 9, "PCVM  ", 6);
     r[15] = 2;
-    put_le(r + 16, rsdt, 4);
-    put_le(r + 20, RSDP_SIZE, 4);
-    put_le(r + 24, xsdt, 8);
+    le_store(r + 16, rsdt, 4);
+    le_store(r + 20, RSDP_SIZE, 4);
+    le_store(r + 24, xsdt, 8);
     loader_add_pointer(loader, ACPI_RSDP_FILE, ACPI_TABLES_FILE, 16, 4);
     loader_add_pointer(loader, ACPI_RSDP_FILE, ACPI_TABLES_FILE, 24, 8);
     loader_add_checksum(loader, ACPI_RSDP_FILE, 8, 0, 20);

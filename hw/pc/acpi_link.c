@@ -5,23 +5,8 @@
 
 #include <string.h>
 
+#include "core/bytes.h"
 #include "hw/pc/acpi_build.h"
-
-static uint64_t get_le(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < n; i++) {
-        v |= (uint64_t)p[i] << (8 * i);
-    }
-    return v;
-}
-
-static void put_le(uint8_t *p, uint64_t v, unsigned n)
-{
-    for (unsigned i = 0; i < n; i++) {
-        p[i] = v >> (8 * i);
-    }
-}
 
 /* The file named by the (possibly unterminated) field at @name. */
 static AcpiLinkFile *find(AcpiLinkFile *files, int n, const uint8_t *name)
@@ -44,11 +29,11 @@ static int add_pointer(AcpiLinkFile *dst, const AcpiLinkFile *src,
         off > dst->len || size > dst->len - off) {
         return -1;
     }
-    uint64_t v = get_le(dst->data + off, size) + src->addr;
+    uint64_t v = le_load(dst->data + off, size) + src->addr;
     if (size < 8 && (v >> (8 * size))) {
         return -1;   /* the target does not fit the field */
     }
-    put_le(dst->data + off, v, size);
+    le_store(dst->data + off, v, size);
     return 0;
 }
 
@@ -78,7 +63,7 @@ int acpi_link(const uint8_t *loader, uint32_t loader_len, AcpiLinkFile *files,
     }
     for (uint32_t o = 0; o < loader_len; o += ACPI_LOADER_ENTRY_SIZE) {
         const uint8_t *e = loader + o;
-        uint32_t cmd = (uint32_t)get_le(e, 4);
+        uint32_t cmd = (uint32_t)le_load(e, 4);
         if (cmd != ACPI_LOADER_ALLOCATE && cmd != ACPI_LOADER_ADD_POINTER &&
             cmd != ACPI_LOADER_ADD_CHECKSUM) {
             continue;
@@ -89,19 +74,17 @@ int acpi_link(const uint8_t *loader, uint32_t loader_len, AcpiLinkFile *files,
         }
         int rc = 0;
         if (cmd == ACPI_LOADER_ALLOCATE) {
-            uint32_t align = (uint32_t)get_le(e + args, 4);
+            uint32_t align = (uint32_t)le_load(e + args, 4);
             rc = (align & (align - 1)) || (align && f->addr % align) ? -1 : 0;
         } else if (cmd == ACPI_LOADER_ADD_POINTER) {
             const AcpiLinkFile *src = find(files, nfiles, e + f2);
-            rc = src ? add_pointer(f, src,
-                                   (uint32_t)get_le(e + f2 + ACPI_LOADER_FILESZ,
-                                                    4),
-                                   e[f2 + ACPI_LOADER_FILESZ + 4])
+            const uint8_t *at = e + f2 + ACPI_LOADER_FILESZ;
+            rc = src ? add_pointer(f, src, (uint32_t)le_load(at, 4), at[4])
                      : -1;
         } else {
-            rc = add_checksum(f, (uint32_t)get_le(e + args, 4),
-                              (uint32_t)get_le(e + args + 4, 4),
-                              (uint32_t)get_le(e + args + 8, 4));
+            rc = add_checksum(f, (uint32_t)le_load(e + args, 4),
+                              (uint32_t)le_load(e + args + 4, 4),
+                              (uint32_t)le_load(e + args + 8, 4));
         }
         if (rc) {
             return -1;

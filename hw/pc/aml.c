@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
+
 #define AML_OP_NAME 0x08
 #define AML_OP_BYTE 0x0a
 #define AML_OP_WORD 0x0b
@@ -319,18 +321,11 @@ static void res_put(AmlRes *r, const uint8_t *p, size_t n)
     r->len += n;
 }
 
-static void res_le(uint8_t *p, uint64_t v, unsigned n)
-{
-    for (unsigned i = 0; i < n; i++) {
-        p[i] = v >> (8 * i);
-    }
-}
-
 void aml_res_io(AmlRes *r, uint16_t base, uint8_t align, uint8_t len)
 {
     uint8_t d[8] = {0x47, 0x01};
-    res_le(d + 2, base, 2);
-    res_le(d + 4, base, 2);
+    le_store(d + 2, base, 2);
+    le_store(d + 4, base, 2);
     d[6] = align;
     d[7] = len;
     res_put(r, d, sizeof(d));
@@ -345,8 +340,8 @@ void aml_res_irq_noflags(AmlRes *r, uint16_t mask)
 void aml_res_mem32_fixed(AmlRes *r, bool rw, uint32_t base, uint32_t len)
 {
     uint8_t d[12] = {0x86, 9, 0, rw ? 1 : 0};
-    res_le(d + 4, base, 4);
-    res_le(d + 8, len, 4);
+    le_store(d + 4, base, 4);
+    le_store(d + 8, len, 4);
     res_put(r, d, sizeof(d));
 }
 
@@ -356,11 +351,11 @@ static void res_word(AmlRes *r, uint8_t type, uint8_t tflags, uint16_t min,
                      uint16_t max)
 {
     uint8_t d[16] = {0x88, 13, 0, type, 0x0c, tflags};
-    res_le(d + 6, 0, 2);
-    res_le(d + 8, min, 2);
-    res_le(d + 10, max, 2);
-    res_le(d + 12, 0, 2);
-    res_le(d + 14, (uint16_t)(max - min + 1), 2);
+    le_store(d + 6, 0, 2);
+    le_store(d + 8, min, 2);
+    le_store(d + 10, max, 2);
+    le_store(d + 12, 0, 2);
+    le_store(d + 14, (uint16_t)(max - min + 1), 2);
     res_put(r, d, sizeof(d));
 }
 
@@ -377,22 +372,22 @@ void aml_res_word_io(AmlRes *r, uint16_t min, uint16_t max)
 void aml_res_dword_mem(AmlRes *r, uint32_t min, uint32_t max)
 {
     uint8_t d[26] = {0x87, 23, 0, 0, 0x0c, 0x03};
-    res_le(d + 6, 0, 4);
-    res_le(d + 10, min, 4);
-    res_le(d + 14, max, 4);
-    res_le(d + 18, 0, 4);
-    res_le(d + 22, (uint64_t)max - min + 1, 4);
+    le_store(d + 6, 0, 4);
+    le_store(d + 10, min, 4);
+    le_store(d + 14, max, 4);
+    le_store(d + 18, 0, 4);
+    le_store(d + 22, (uint64_t)max - min + 1, 4);
     res_put(r, d, sizeof(d));
 }
 
 void aml_res_qword_mem(AmlRes *r, uint64_t min, uint64_t max)
 {
     uint8_t d[46] = {0x8a, 43, 0, 0, 0x0c, 0x03};
-    res_le(d + 6, 0, 8);
-    res_le(d + 14, min, 8);
-    res_le(d + 22, max, 8);
-    res_le(d + 30, 0, 8);
-    res_le(d + 38, max - min + 1, 8);
+    le_store(d + 6, 0, 8);
+    le_store(d + 14, min, 8);
+    le_store(d + 22, max, 8);
+    le_store(d + 30, 0, 8);
+    le_store(d + 38, max - min + 1, 8);
     res_put(r, d, sizeof(d));
 }
 
@@ -406,12 +401,12 @@ void aml_res_interrupt(AmlRes *r, bool level, bool active_low, bool shared,
     }
     size_t len = 2 + 4 * (size_t)n;
     d[0] = 0x89;
-    res_le(d + 1, len, 2);
+    le_store(d + 1, len, 2);
     d[3] = 0x01 | (level ? 0 : 0x02) | (active_low ? 0x04 : 0) |
            (shared ? 0x08 : 0);
     d[4] = (uint8_t)n;
     for (int i = 0; i < n; i++) {
-        res_le(d + 5 + 4 * i, irqs[i], 4);
+        le_store(d + 5 + 4 * i, irqs[i], 4);
     }
     res_put(r, d, 3 + len);
 }

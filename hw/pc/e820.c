@@ -1,12 +1,7 @@
 /* The E820 table: see e820.h. */
 #include "hw/pc/e820.h"
 
-static void put_le(uint8_t *p, uint64_t v, unsigned n)
-{
-    for (unsigned i = 0; i < n; i++) {
-        p[i] = v >> (8 * i);
-    }
-}
+#include "core/bytes.h"
 
 int e820_add(E820Table *t, uint64_t addr, uint64_t size, uint32_t type)
 {
@@ -25,9 +20,9 @@ size_t e820_encode(const E820Table *t, uint8_t *out)
 {
     for (int i = 0; i < t->count; i++) {
         uint8_t *p = out + i * E820_ENTRY_SIZE;
-        put_le(p, t->e[i].addr, 8);
-        put_le(p + 8, t->e[i].size, 8);
-        put_le(p + 16, t->e[i].type, 4);
+        le_store(p, t->e[i].addr, 8);
+        le_store(p + 8, t->e[i].size, 8);
+        le_store(p + 16, t->e[i].type, 4);
     }
     return (size_t)t->count * E820_ENTRY_SIZE;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/error.h"
 
 #define EI_CLASS 4
@@ -16,15 +17,6 @@
 #define EM_386 3
 #define EM_X86_64 62
 #define PT_LOAD 1
-
-static uint64_t get(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < n; i++) {
-        v |= (uint64_t)p[i] << (8 * i);
-    }
-    return v;
-}
 
 bool kernel_elf_probe(const uint8_t *p, size_t size)
 {
@@ -45,15 +37,15 @@ int kernel_elf_parse(const uint8_t *elf, size_t size, KernelElf *out,
     if (size < ehsize) {
         return error_set(err, errlen, "truncated ELF header");
     }
-    unsigned machine = (unsigned)get(elf + 18, 2);
-    if (get(elf + 16, 2) != ET_EXEC ||
+    unsigned machine = (unsigned)le_load(elf + 18, 2);
+    if (le_load(elf + 16, 2) != ET_EXEC ||
         machine != (is64 ? EM_X86_64 : EM_386)) {
         return error_set(err, errlen, "not an x86 ELF executable");
     }
-    uint64_t entry = get(elf + 24, w);
-    uint64_t phoff = get(elf + 24 + w, w);
-    unsigned phentsize = (unsigned)get(elf + 42 + 3 * (w - 4), 2);
-    unsigned phnum = (unsigned)get(elf + 44 + 3 * (w - 4), 2);
+    uint64_t entry = le_load(elf + 24, w);
+    uint64_t phoff = le_load(elf + 24 + w, w);
+    unsigned phentsize = (unsigned)le_load(elf + 42 + 3 * (w - 4), 2);
+    unsigned phnum = (unsigned)le_load(elf + 44 + 3 * (w - 4), 2);
     unsigned want = is64 ? 56 : 32;
     if (phentsize != want || phnum == 0 || phoff > size ||
         (uint64_t)phnum * want > size - phoff) {
@@ -64,20 +56,20 @@ int kernel_elf_parse(const uint8_t *elf, size_t size, KernelElf *out,
     out->lo = UINT64_MAX;
     for (unsigned i = 0; i < phnum; i++) {
         const uint8_t *ph = elf + phoff + (uint64_t)i * want;
-        if (get(ph, 4) != PT_LOAD) {
+        if (le_load(ph, 4) != PT_LOAD) {
             continue;
         }
         uint64_t off, paddr, filesz, memsz;
         if (is64) {
-            off = get(ph + 8, 8);
-            paddr = get(ph + 24, 8);
-            filesz = get(ph + 32, 8);
-            memsz = get(ph + 40, 8);
+            off = le_load(ph + 8, 8);
+            paddr = le_load(ph + 24, 8);
+            filesz = le_load(ph + 32, 8);
+            memsz = le_load(ph + 40, 8);
         } else {
-            off = get(ph + 4, 4);
-            paddr = get(ph + 12, 4);
-            filesz = get(ph + 16, 4);
-            memsz = get(ph + 20, 4);
+            off = le_load(ph + 4, 4);
+            paddr = le_load(ph + 12, 4);
+            filesz = le_load(ph + 16, 4);
+            memsz = le_load(ph + 20, 4);
         }
         if (off > size || filesz > size - off || memsz < filesz ||
             paddr + memsz < paddr) {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/error.h"
 #include "hw/pc/kernel_unpack.h"
 #include "hw/pc/linux_boot.h"
@@ -42,13 +43,6 @@ static uint64_t get64(const uint8_t *p)
     return get32(p) | (uint64_t)get32(p + 4) << 32;
 }
 
-static void put_le(uint8_t *p, uint64_t v, unsigned n)
-{
-    for (unsigned i = 0; i < n; i++) {
-        p[i] = v >> (8 * i);
-    }
-}
-
 void linux_direct_free(LinuxDirect *ld)
 {
     free(ld->cmdline);
@@ -61,14 +55,14 @@ void linux_direct_page_tables(uint8_t *pt, uint64_t base)
 {
     memset(pt, 0, LD_PT_SIZE);
     uint8_t *pml4 = pt, *pdpt = pt + 0x1000;
-    put_le(pml4, (base + 0x1000) | PTE_P | PTE_RW, 8);
+    le_store(pml4, (base + 0x1000) | PTE_P | PTE_RW, 8);
     for (unsigned i = 0; i < 4; i++) {
         uint8_t *pd = pt + 0x2000 + i * 0x1000;
-        put_le(pdpt + i * 8, (base + 0x2000 + i * 0x1000) | PTE_P | PTE_RW,
-               8);
+        le_store(pdpt + i * 8, (base + 0x2000 + i * 0x1000) | PTE_P | PTE_RW,
+                 8);
         for (unsigned j = 0; j < 512; j++) {
             uint64_t page = ((uint64_t)i * 512 + j) << 21;
-            put_le(pd + j * 8, page | PTE_P | PTE_RW | PTE_PS, 8);
+            le_store(pd + j * 8, page | PTE_P | PTE_RW | PTE_PS, 8);
         }
     }
 }
@@ -89,9 +83,9 @@ static void build_entry_state(LinuxDirect *ld, uint64_t entry)
 {
     uint64_t code = ld->entry64 ? DESC_CODE64 : DESC_CODE32;
     memset(ld->gdt, 0, sizeof(ld->gdt));
-    put_le(ld->gdt + LD_BOOT_CS, code, 8);
-    put_le(ld->gdt + LD_BOOT_DS, DESC_DATA, 8);
-    put_le(ld->gdt + LD_BOOT_TSS, DESC_TSS, 8);
+    le_store(ld->gdt + LD_BOOT_CS, code, 8);
+    le_store(ld->gdt + LD_BOOT_DS, DESC_DATA, 8);
+    le_store(ld->gdt + LD_BOOT_TSS, DESC_TSS, 8);
 
     VcpuBootState *c = &ld->cpu;
     memset(c, 0, sizeof(*c));
@@ -123,14 +117,14 @@ static void build_entry_state(LinuxDirect *ld, uint64_t entry)
  * protocol 2.15 would carry, as far as the kernel proper reads it. */
 static void synth_header(uint8_t *bp, bool is64)
 {
-    put_le(bp + HDR_BOOT_FLAG, 0xaa55, 2);
+    le_store(bp + HDR_BOOT_FLAG, 0xaa55, 2);
     memcpy(bp + HDR_HEADER, "HdrS", 4);
-    put_le(bp + HDR_VERSION, 0x020f, 2);
+    le_store(bp + HDR_VERSION, 0x020f, 2);
     bp[HDR_LOADFLAGS] = LOADFLAG_LOADED_HIGH;
-    put_le(bp + HDR_INITRD_ADDR_MAX, 0x7fffffff, 4);
-    put_le(bp + HDR_KERNEL_ALIGNMENT, 0x200000, 4);
-    put_le(bp + HDR_XLOADFLAGS, is64 ? XLF_KERNEL_64 : 0, 2);
-    put_le(bp + HDR_CMDLINE_SIZE, LD_VMLINUX_CMDLINE_MAX, 4);
+    le_store(bp + HDR_INITRD_ADDR_MAX, 0x7fffffff, 4);
+    le_store(bp + HDR_KERNEL_ALIGNMENT, 0x200000, 4);
+    le_store(bp + HDR_XLOADFLAGS, is64 ? XLF_KERNEL_64 : 0, 2);
+    le_store(bp + HDR_CMDLINE_SIZE, LD_VMLINUX_CMDLINE_MAX, 4);
 }
 
 static void build_boot_params(LinuxDirect *ld, const LinuxDirectConfig *cfg,
@@ -145,22 +139,22 @@ static void build_boot_params(LinuxDirect *ld, const LinuxDirectConfig *cfg,
     }
     bp[HDR_TYPE_OF_LOADER] = LD_LOADER_TYPE;
     bp[HDR_LOADFLAGS] |= LOADFLAG_CAN_USE_HEAP;
-    put_le(bp + HDR_HEAP_END_PTR, 0xfe00, 2);
-    put_le(bp + HDR_CODE32_START, ld->kernel_addr, 4);
-    put_le(bp + HDR_RAMDISK_IMAGE, ld->initrd_addr, 4);
-    put_le(bp + HDR_RAMDISK_SIZE, ld->initrd_size, 4);
-    put_le(bp + BP_EXT_RAMDISK_IMAGE, ld->initrd_addr >> 32, 4);
-    put_le(bp + BP_EXT_RAMDISK_SIZE, 0, 4);
-    put_le(bp + HDR_CMD_LINE_PTR, LD_CMDLINE_ADDR, 4);
-    put_le(bp + BP_EXT_CMD_LINE_PTR, 0, 4);
-    put_le(bp + BP_ACPI_RSDP_ADDR, cfg->acpi_rsdp, 8);
+    le_store(bp + HDR_HEAP_END_PTR, 0xfe00, 2);
+    le_store(bp + HDR_CODE32_START, ld->kernel_addr, 4);
+    le_store(bp + HDR_RAMDISK_IMAGE, ld->initrd_addr, 4);
+    le_store(bp + HDR_RAMDISK_SIZE, ld->initrd_size, 4);
+    le_store(bp + BP_EXT_RAMDISK_IMAGE, ld->initrd_addr >> 32, 4);
+    le_store(bp + BP_EXT_RAMDISK_SIZE, 0, 4);
+    le_store(bp + HDR_CMD_LINE_PTR, LD_CMDLINE_ADDR, 4);
+    le_store(bp + BP_EXT_CMD_LINE_PTR, 0, 4);
+    le_store(bp + BP_ACPI_RSDP_ADDR, cfg->acpi_rsdp, 8);
     int n = cfg->e820 ? cfg->e820->count : 0;
     bp[BP_E820_ENTRIES] = (uint8_t)n;
     for (int i = 0; i < n; i++) {
         uint8_t *e = bp + BP_E820_TABLE + i * E820_ENTRY_SIZE;
-        put_le(e, cfg->e820->e[i].addr, 8);
-        put_le(e + 8, cfg->e820->e[i].size, 8);
-        put_le(e + 16, cfg->e820->e[i].type, 4);
+        le_store(e, cfg->e820->e[i].addr, 8);
+        le_store(e + 8, cfg->e820->e[i].size, 8);
+        le_store(e + 16, cfg->e820->e[i].type, 4);
     }
 }
 

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "core/bytes.h"
+
 #define MP_HEADER_SIZE 44
 #define MP_CPU_SIZE 20
 #define MP_ENTRY_SIZE 8
@@ -18,13 +20,6 @@ enum { MP_INT, MP_NMI, MP_SMI, MP_EXTINT };
 #define MP_BUS_PCI 0
 #define MP_BUS_ISA 1
 #define ISA_IRQS 16
-
-static void put_le(uint8_t *p, uint64_t v, unsigned n)
-{
-    for (unsigned i = 0; i < n; i++) {
-        p[i] = v >> (8 * i);
-    }
-}
 
 static uint8_t checksum(const uint8_t *p, size_t n)
 {
@@ -48,7 +43,7 @@ static uint8_t *intsrc(uint8_t *p, uint8_t entry, uint8_t type,
 {
     p[0] = entry;
     p[1] = type;
-    put_le(p + 2, flags, 2);
+    le_store(p + 2, flags, 2);
     p[4] = bus;
     p[5] = bus_irq;
     p[6] = dst;
@@ -70,11 +65,11 @@ size_t mptable_build(const MpTableConfig *cfg, uint32_t table_addr,
     memset(table, 0, len);
     uint8_t *p = table;
     memcpy(p, "PCMP", 4);
-    put_le(p + 4, len, 2);
+    le_store(p + 4, len, 2);
     p[6] = MP_SPEC_REV;
     memcpy(p + 8, "PCVM    ", 8);
     memcpy(p + 16, "PC i440FX   ", 12);
-    put_le(p + 36, cfg->lapic_addr, 4);
+    le_store(p + 36, cfg->lapic_addr, 4);
     p += MP_HEADER_SIZE;
 
     int entries = 0;
@@ -96,7 +91,7 @@ size_t mptable_build(const MpTableConfig *cfg, uint32_t table_addr,
     p[1] = cfg->ioapic_id;
     p[2] = cfg->ioapic_version;
     p[3] = 1; /* enabled */
-    put_le(p + 4, cfg->ioapic_addr, 4);
+    le_store(p + 4, cfg->ioapic_addr, 4);
     p += MP_ENTRY_SIZE;
     entries++;
     for (int i = 0; i < cfg->npci; i++, entries++) {
@@ -117,12 +112,12 @@ size_t mptable_build(const MpTableConfig *cfg, uint32_t table_addr,
     p = intsrc(p, MP_LINTSRC, MP_EXTINT, 0, MP_BUS_ISA, 0, 0xff, 0);
     intsrc(p, MP_LINTSRC, MP_NMI, 0, MP_BUS_ISA, 0, 0xff, 1);
     entries += 2;
-    put_le(table + 34, (uint64_t)entries, 2);
+    le_store(table + 34, (uint64_t)entries, 2);
     table[7] = checksum(table, len);
 
     memset(fp, 0, MPTABLE_FP_SIZE);
     memcpy(fp, "_MP_", 4);
-    put_le(fp + 4, table_addr, 4);
+    le_store(fp + 4, table_addr, 4);
     fp[8] = 1;  /* length in 16-byte units */
     fp[9] = MP_SPEC_REV;
     fp[10] = checksum(fp, MPTABLE_FP_SIZE);

@@ -8,26 +8,11 @@
 
 #include "hw/pc/acpi_build.h"
 #include "hw/pc/aml.h"
+#include "tests/unit/le_bytes.h"
 #include "tests/unit/unit.h"
 
 #define RSDP_ADDR 0xf5a40u
 #define TABLES_ADDR 0x7fe0000u
-
-static uint64_t get_le(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < n; i++) {
-        v |= (uint64_t)p[i] << (8 * i);
-    }
-    return v;
-}
-
-static void put_le(uint8_t *p, uint64_t v, unsigned n)
-{
-    for (unsigned i = 0; i < n; i++) {
-        p[i] = v >> (8 * i);
-    }
-}
 
 static uint8_t sum(const uint8_t *p, size_t n)
 {
@@ -48,7 +33,7 @@ static void run_loader(const AcpiTables *t, uint8_t *rsdp, uint8_t *tables)
     int allocs = 0;
     for (uint32_t o = 0; o < t->loader_len; o += ACPI_LOADER_ENTRY_SIZE) {
         const uint8_t *e = t->loader + o;
-        uint32_t cmd = (uint32_t)get_le(e, 4);
+        uint32_t cmd = (uint32_t)le_rd(e, 4);
         const char *f1 = (const char *)e + 4;
         const char *f2 = (const char *)e + 4 + ACPI_LOADER_FILESZ;
         uint8_t *file1 = !strcmp(f1, ACPI_RSDP_FILE) ? rsdp : tables;
@@ -56,7 +41,7 @@ static void run_loader(const AcpiTables *t, uint8_t *rsdp, uint8_t *tables)
         ck_assert(!strcmp(f1, ACPI_RSDP_FILE) ||
                   !strcmp(f1, ACPI_TABLES_FILE));
         if (cmd == ACPI_LOADER_ALLOCATE) {
-            uint32_t align = (uint32_t)get_le(e + 60, 4);
+            uint32_t align = (uint32_t)le_rd(e + 60, 4);
             uint8_t zone = e[64];
             ck_assert_uint_eq(align & (align - 1), 0);
             ck_assert_uint_eq(zone, file1 == rsdp ? ACPI_LOADER_ZONE_FSEG
@@ -65,17 +50,17 @@ static void run_loader(const AcpiTables *t, uint8_t *rsdp, uint8_t *tables)
         } else if (cmd == ACPI_LOADER_ADD_POINTER) {
             ck_assert_int_eq(allocs, 2);
             ck_assert_str_eq(f2, ACPI_TABLES_FILE);
-            uint32_t off = (uint32_t)get_le(e + 116, 4);
+            uint32_t off = (uint32_t)le_rd(e + 116, 4);
             uint8_t size = e[120];
             ck_assert(size == 4 || size == 8);
             ck_assert_uint_le(off + size, len1);
-            uint64_t v = get_le(file1 + off, size);
+            uint64_t v = le_rd(file1 + off, size);
             ck_assert_uint_lt(v, t->tables_len);
-            put_le(file1 + off, v + TABLES_ADDR, size);
+            le_wr(file1 + off, v + TABLES_ADDR, size);
         } else if (cmd == ACPI_LOADER_ADD_CHECKSUM) {
-            uint32_t off = (uint32_t)get_le(e + 60, 4);
-            uint32_t start = (uint32_t)get_le(e + 64, 4);
-            uint32_t len = (uint32_t)get_le(e + 68, 4);
+            uint32_t off = (uint32_t)le_rd(e + 60, 4);
+            uint32_t start = (uint32_t)le_rd(e + 64, 4);
+            uint32_t len = (uint32_t)le_rd(e + 68, 4);
             ck_assert_uint_le(start + len, len1);
             ck_assert(off >= start && off < start + len);
             file1[off] -= sum(file1 + start, len);
@@ -113,39 +98,39 @@ START_TEST(test_loader_and_checksums)
     ck_assert_uint_eq(sum(rsdp, 20), 0);
     ck_assert_uint_eq(sum(rsdp, 36), 0);
     ck_assert_uint_eq(rsdp[15], 2);
-    const uint8_t *rsdt = table_at(tables, get_le(rsdp + 16, 4));
-    const uint8_t *xsdt = table_at(tables, get_le(rsdp + 24, 8));
+    const uint8_t *rsdt = table_at(tables, le_rd(rsdp + 16, 4));
+    const uint8_t *xsdt = table_at(tables, le_rd(rsdp + 24, 8));
     ck_assert_int_eq(memcmp(rsdt, "RSDT", 4), 0);
     ck_assert_int_eq(memcmp(xsdt, "XSDT", 4), 0);
-    uint32_t rlen = (uint32_t)get_le(rsdt + 4, 4);
+    uint32_t rlen = (uint32_t)le_rd(rsdt + 4, 4);
     ck_assert_uint_eq(sum(rsdt, rlen), 0);
     ck_assert_uint_eq((rlen - 36) / 4, 3);
     const char *want[3] = {"FACP", "APIC", "HPET"};
     for (int i = 0; i < 3; i++) {
-        const uint8_t *tb = table_at(tables, get_le(rsdt + 36 + 4 * i, 4));
+        const uint8_t *tb = table_at(tables, le_rd(rsdt + 36 + 4 * i, 4));
         ck_assert_int_eq(memcmp(tb, want[i], 4), 0);
-        ck_assert_uint_eq(sum(tb, get_le(tb + 4, 4)), 0);
-        ck_assert_uint_eq(get_le(xsdt + 36 + 8 * i, 8),
-                          get_le(rsdt + 36 + 4 * i, 4));
+        ck_assert_uint_eq(sum(tb, le_rd(tb + 4, 4)), 0);
+        ck_assert_uint_eq(le_rd(xsdt + 36 + 8 * i, 8),
+                          le_rd(rsdt + 36 + 4 * i, 4));
     }
-    const uint8_t *fadt = table_at(tables, get_le(rsdt + 36, 4));
-    ck_assert_uint_eq(get_le(fadt + 4, 4), 244);
-    const uint8_t *facs = table_at(tables, get_le(fadt + 36, 4));
+    const uint8_t *fadt = table_at(tables, le_rd(rsdt + 36, 4));
+    ck_assert_uint_eq(le_rd(fadt + 4, 4), 244);
+    const uint8_t *facs = table_at(tables, le_rd(fadt + 36, 4));
     ck_assert_int_eq(memcmp(facs, "FACS", 4), 0);
-    ck_assert_uint_eq(get_le(fadt + 36, 4) % 64, 0);
-    const uint8_t *dsdt = table_at(tables, get_le(fadt + 40, 4));
+    ck_assert_uint_eq(le_rd(fadt + 36, 4) % 64, 0);
+    const uint8_t *dsdt = table_at(tables, le_rd(fadt + 40, 4));
     ck_assert_int_eq(memcmp(dsdt, "DSDT", 4), 0);
-    ck_assert_uint_eq(get_le(fadt + 140, 8), get_le(fadt + 40, 4));
-    ck_assert_uint_eq(sum(dsdt, get_le(dsdt + 4, 4)), 0);
-    ck_assert_uint_eq(get_le(fadt + 46, 2), 9);
-    ck_assert_uint_eq(get_le(fadt + 56, 4), 0x600);
-    ck_assert_uint_eq(get_le(fadt + 76, 4), 0x608);
-    ck_assert_uint_eq(get_le(fadt + 116 + 4, 8), 0xcf9);
+    ck_assert_uint_eq(le_rd(fadt + 140, 8), le_rd(fadt + 40, 4));
+    ck_assert_uint_eq(sum(dsdt, le_rd(dsdt + 4, 4)), 0);
+    ck_assert_uint_eq(le_rd(fadt + 46, 2), 9);
+    ck_assert_uint_eq(le_rd(fadt + 56, 4), 0x600);
+    ck_assert_uint_eq(le_rd(fadt + 76, 4), 0x608);
+    ck_assert_uint_eq(le_rd(fadt + 116 + 4, 8), 0xcf9);
     ck_assert_uint_eq(fadt[128], 6);
 
     /* MADT: four LAPICs, the IOAPIC, IRQ0 -> GSI 2. */
-    const uint8_t *madt = table_at(tables, get_le(rsdt + 40, 4));
-    uint32_t mlen = (uint32_t)get_le(madt + 4, 4);
+    const uint8_t *madt = table_at(tables, le_rd(rsdt + 40, 4));
+    uint32_t mlen = (uint32_t)le_rd(madt + 4, 4);
     int lapics = 0, ioapics = 0;
     bool irq0 = false;
     for (uint32_t o = 44; o < mlen; o += madt[o + 1]) {
@@ -155,9 +140,9 @@ START_TEST(test_loader_and_checksums)
             lapics++;
         } else if (madt[o] == 1) {
             ioapics++;
-            ck_assert_uint_eq(get_le(madt + o + 4, 4), 0xfec00000u);
+            ck_assert_uint_eq(le_rd(madt + o + 4, 4), 0xfec00000u);
         } else if (madt[o] == 2 && madt[o + 3] == 0) {
-            irq0 = get_le(madt + o + 4, 4) == 2;
+            irq0 = le_rd(madt + o + 4, 4) == 2;
         }
     }
     ck_assert_int_eq(lapics, 4);
@@ -235,8 +220,8 @@ START_TEST(test_iasl_disassembles)
     ck_assert_ptr_nonnull(mkdtemp(dir));
     char path[256], cmd[1024];
 
-    const uint8_t *rsdt = table_at(tables, get_le(rsdp + 16, 4));
-    const uint8_t *fadt = table_at(tables, get_le(rsdt + 36, 4));
+    const uint8_t *rsdt = table_at(tables, le_rd(rsdp + 16, 4));
+    const uint8_t *fadt = table_at(tables, le_rd(rsdt + 36, 4));
     struct {
         const char *name;
         const uint8_t *p;
@@ -246,20 +231,20 @@ START_TEST(test_iasl_disassembles)
     /* iasl -d takes tables with a standard header: not the RSDP, whose
      * checksums test_loader_and_checksums checks. */
     files[n++] = (typeof(files[0])){"rsdt", rsdt,
-                                    (uint32_t)get_le(rsdt + 4, 4)};
-    const uint8_t *xsdt = table_at(tables, get_le(rsdp + 24, 8));
+                                    (uint32_t)le_rd(rsdt + 4, 4)};
+    const uint8_t *xsdt = table_at(tables, le_rd(rsdp + 24, 8));
     files[n++] = (typeof(files[0])){"xsdt", xsdt,
-                                    (uint32_t)get_le(xsdt + 4, 4)};
+                                    (uint32_t)le_rd(xsdt + 4, 4)};
     for (int i = 0; i < 3; i++) {
-        const uint8_t *tb = table_at(tables, get_le(rsdt + 36 + 4 * i, 4));
+        const uint8_t *tb = table_at(tables, le_rd(rsdt + 36 + 4 * i, 4));
         static const char *names[3] = {"facp", "apic", "hpet"};
         files[n++] = (typeof(files[0])){names[i], tb,
-                                        (uint32_t)get_le(tb + 4, 4)};
+                                        (uint32_t)le_rd(tb + 4, 4)};
     }
-    const uint8_t *dsdt = table_at(tables, get_le(fadt + 40, 4));
+    const uint8_t *dsdt = table_at(tables, le_rd(fadt + 40, 4));
     files[n++] = (typeof(files[0])){"dsdt", dsdt,
-                                    (uint32_t)get_le(dsdt + 4, 4)};
-    const uint8_t *facs = table_at(tables, get_le(fadt + 36, 4));
+                                    (uint32_t)le_rd(dsdt + 4, 4)};
+    const uint8_t *facs = table_at(tables, le_rd(fadt + 36, 4));
     files[n++] = (typeof(files[0])){"facs", facs, 64};
 
     for (int i = 0; i < n; i++) {
