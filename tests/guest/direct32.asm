@@ -38,18 +38,7 @@ startup_32:
         jnz fail_regs
         test edi, edi
         jnz fail_regs
-        mov ax, cs
-        cmp ax, 0x10
-        jne fail_seg
-        mov ax, ds
-        cmp ax, 0x18
-        jne fail_seg
-        mov ax, es
-        cmp ax, 0x18
-        jne fail_seg
-        mov ax, ss
-        cmp ax, 0x18
-        jne fail_seg
+        CHECK_ENTRY_SELECTORS
         pushfd
         pop eax
         test eax, 0x200

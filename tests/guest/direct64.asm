@@ -30,18 +30,7 @@ startup_64:
         mov rbx, startup_64
         cmp rax, rbx                    ; at pref_address + 0x200
         jne fail_addr
-        mov ax, cs
-        cmp ax, 0x10
-        jne fail_seg
-        mov ax, ds
-        cmp ax, 0x18
-        jne fail_seg
-        mov ax, es
-        cmp ax, 0x18
-        jne fail_seg
-        mov ax, ss
-        cmp ax, 0x18
-        jne fail_seg
+        CHECK_ENTRY_SELECTORS
         pushfq
         pop rax
         test eax, 0x200
