@@ -20,12 +20,6 @@
 %define BUF     (LM_FREE_RAM + 0x800)   ; MASKMOV*, MOVNTI, stores
 %define MXCSR_PE 0x20
 
-; XCHK xmm, lo, hi: the register holds these two quadwords.
-%macro XCHK 3
-        movdqu [test_scratch], %1
-        CHECK qword [test_scratch], %2
-        CHECK qword [test_scratch + 8], %3
-%endmacro
 
 ; MXCHK value: MXCSR holds @value.
 %macro MXCHK 1
@@ -437,12 +431,7 @@
         PASS
 
         align 16
-vecs:
-%assign i 0
-%rep 256
-        db i
-%assign i i + 1
-%endrep
+vecs:   BYTES_0_TO_255
 f_1234: dd 1.0, 2.0, 3.0, 4.0
 f_2222: dd 2.0, 2.0, 2.0, 2.0
 mask_alt:

@@ -8,11 +8,6 @@
 %include "guest.inc"
 %include "lm.inc"
 
-%macro XCHK 3
-        movdqu [test_scratch], %1
-        CHECK qword [test_scratch], %2
-        CHECK qword [test_scratch + 8], %3
-%endmacro
 
         TEST_START
         LM_ENTER
@@ -56,12 +51,7 @@
         PASS
 
         align 16
-vecs:
-%assign i 0
-%rep 256
-        db i
-%assign i i + 1
-%endrep
+vecs:   BYTES_0_TO_255
 pshufb_ctl:
         db 0x80, 14, 13, 12, 0x80, 10, 9, 8, 0x80, 6, 5, 4, 0x80, 2, 1, 0
 dw_abs: dd -1, 0x80000000, 5, -7
